@@ -1,0 +1,20 @@
+# Every third-party library comes from a Debian package (scripts/setup.sh installs them).
+find_package(Threads REQUIRED)
+find_package(PkgConfig REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(fmt REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(yaml-cpp REQUIRED)
+pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
+pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
+# cpp-httplib is a compiled library in Debian: its pkg-config flags (CPPHTTPLIB_* defines) must match
+# the ones it was built with, or the program crashes at run time.
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+find_path(VALIJSON_INCLUDE_DIR valijson/validator.hpp REQUIRED)
+if(VELA_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(VELA_BUILD_BENCHES)
+  find_package(benchmark REQUIRED)
+endif()
