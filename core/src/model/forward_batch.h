@@ -26,10 +26,10 @@ struct SequenceSlice {
 
 /// The tokens of one step, for every sequence scheduled in it.
 struct ForwardBatch {
-    std::span<const TokenId> tokens;       // all tokens, sequence after sequence
-    std::span<const int32_t> positions;    // absolute position of each token in its sequence
+    std::span<const TokenId> tokens;        // all tokens, sequence after sequence
+    std::span<const int32_t> positions;     // absolute position of each token in its sequence
     std::span<const int32_t> slot_mapping;  // KV cache slot of each token
-    std::vector<SequenceSlice> seqs;       // one entry per sequence, in token order
+    std::vector<SequenceSlice> seqs;        // one entry per sequence, in token order
 };
 
 }  // namespace vela

@@ -9,23 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "model/generation_defaults.h"
 #include "model/model_runner.h"
 #include "tensor/dtype.h"
 #include "vela/core/error.h"
 #include "vela/core/tokenizer.h"
 
 namespace vela {
-
-/// Sampling defaults a model ships (generation_config.json); unset fields mean "no opinion".
-struct GenerationDefaults {
-    std::optional<float> temperature;
-    std::optional<float> top_p;
-    std::optional<int32_t> top_k;
-    std::optional<float> min_p;
-    std::optional<float> repetition_penalty;
-    std::optional<int32_t> max_new_tokens;
-    std::vector<TokenId> eos_token_ids;  // extra end-of-generation ids from generation_config.json
-};
 
 /// How to load a model.
 struct LoadOptions {
@@ -36,9 +26,9 @@ struct LoadOptions {
 struct LoadedModel {
     std::unique_ptr<ModelRunner> runner;
     std::unique_ptr<Tokenizer> tokenizer;
-    std::string architecture;           // "llama", "mistral", "qwen2", "qwen3"
-    std::string name;                   // a display name (file stem or folder name)
-    std::string weight_dtype;           // e.g. "q8_0", "f16", "mixed"
+    std::string architecture;            // "llama", "mistral", "qwen2", "qwen3"
+    std::string name;                    // a display name (file stem or folder name)
+    std::string weight_dtype;            // e.g. "q8_0", "f16", "mixed"
     std::vector<TokenId> eog_token_ids;  // every token that ends generation
     GenerationDefaults defaults;
 };

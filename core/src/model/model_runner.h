@@ -17,16 +17,16 @@ class ThreadPool;
 
 /// The facts about a model that size its KV cache and bound its requests.
 struct RunnerShape {
-    int32_t n_layers = 0;       // transformer blocks (each has its own K/V)
-    int32_t n_kv_heads = 0;     // key/value heads per layer
-    int32_t head_dim = 0;       // dimensions per head
-    int32_t vocab_size = 0;     // logits per row
-    int32_t max_context = 0;    // longest sequence the model supports (prompt + generated)
+    int32_t n_layers = 0;     // transformer blocks (each has its own K/V)
+    int32_t n_kv_heads = 0;   // key/value heads per layer
+    int32_t head_dim = 0;     // dimensions per head
+    int32_t vocab_size = 0;   // logits per row
+    int32_t max_context = 0;  // longest sequence the model supports (prompt + generated)
 };
 
 /// Computes logits for batches of tokens.
 class ModelRunner {
-public:
+  public:
     virtual ~ModelRunner() = default;
     /// The model's dimensions.
     virtual const RunnerShape& shape() const = 0;
