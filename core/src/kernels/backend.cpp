@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "kernels/cpu/cpu_kernels.h"
 #include "kernels/reference/reference.h"
 #include "util/cpu_features.h"
 
@@ -17,14 +18,20 @@ constexpr KernelTable kReference = {
     reference::add_rows, reference::store_kv, reference::paged_attention,
 };
 
+constexpr KernelTable kAvx2 = {
+    Backend::Avx2,  "avx2",    avx2::matmul,   reference::get_rows, avx2::rms_norm,        avx2::rope,
+    avx2::silu_mul, avx2::add, avx2::add_rows, avx2::store_kv,      avx2::paged_attention,
+};
+
 // One row per backend, best last: its table and whether this CPU can run it.
 struct BackendRow {
     const KernelTable* table;
     bool (*supported)();
 };
 
-const std::array<BackendRow, 1> kBackends = {{
+const std::array<BackendRow, 2> kBackends = {{
     {&kReference, [] { return true; }},
+    {&kAvx2, [] { return cpu_features().has_avx2_kernels(); }},
 }};
 
 const KernelTable& choose() {
