@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "vela/core/assert.h"
+
 namespace vela {
 namespace {
 
@@ -11,6 +13,9 @@ thread_local const ThreadPool* t_current_pool = nullptr;
 // How long an idle worker keeps polling for the next job before it sleeps. A decode step's kernels
 // follow one another within microseconds, so this only has to bridge the serial work between them.
 constexpr auto kSpinTime = std::chrono::microseconds(200);
+
+// Polls a caller makes for its workers to leave a job before it starts yielding its CPU to them.
+constexpr int kCallerSpins = 2000;
 
 inline void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -39,9 +44,9 @@ ThreadPool::ThreadPool(int n_threads) : n_threads_(n_threads < 1 ? 1 : n_threads
 }
 
 ThreadPool::~ThreadPool() {
-    stop_.store(true, std::memory_order_release);
-    generation_.fetch_add(2, std::memory_order_acq_rel);
-    generation_.notify_all();
+    stop_.store(true);
+    wake_.fetch_add(1);
+    wake_.notify_all();
     for (auto& worker : workers_)
         worker.join();
 }
@@ -49,23 +54,24 @@ ThreadPool::~ThreadPool() {
 int64_t ThreadPool::chunk_count(int64_t n, int64_t grain) const {
     if (grain < 1) grain = 1;
     const int64_t max_chunks = (n + grain - 1) / grain;
-    // A few chunks per thread let a thread that was descheduled (the CPU is shared) be covered by others.
+    // A few chunks per thread let the others cover for a thread that was descheduled (the CPU is shared).
     const int64_t wanted = n_threads_ == 1 ? 1 : int64_t{n_threads_} * 4;
     return max_chunks < wanted ? max_chunks : wanted;
 }
 
 void ThreadPool::run_serial(int64_t n_tasks, void* ctx, TaskFn fn) {
+    CurrentPoolScope scope(this);
     for (int64_t task = 0; task < n_tasks; ++task)
         fn(ctx, task, 0);
 }
 
 void ThreadPool::run_erased(int64_t n_tasks, void* ctx, TaskFn fn) {
     if (n_tasks <= 0) return;
-    // Serial when there is nothing to share, when nested inside one of our tasks (the thread index 0 is
+    VELA_ASSERT(n_tasks < (int64_t{1} << 31), "ThreadPool: too many tasks in one call");
+    // Serial when there is nothing to share, when nested inside one of our tasks (thread index 0 is
     // then reused, which is safe because the outer task's thread is the one running), or when another
     // thread is using the pool right now.
     if (n_threads_ == 1 || n_tasks == 1 || t_current_pool == this) {
-        CurrentPoolScope scope(this);
         run_serial(n_tasks, ctx, fn);
         return;
     }
@@ -74,46 +80,58 @@ void ThreadPool::run_erased(int64_t n_tasks, void* ctx, TaskFn fn) {
         run_serial(n_tasks, ctx, fn);
         return;
     }
-    job_ = Job{fn, ctx, n_tasks};
-    next_task_.store(0, std::memory_order_relaxed);
-    n_busy_.store(n_threads_ - 1, std::memory_order_relaxed);
-    generation_.fetch_add(2, std::memory_order_release);
-    generation_.notify_all();
-    drain(0);
-    // Wait until every worker has left the job, so `ctx` may die when we return.
-    while (n_busy_.load(std::memory_order_acquire) != 0)
-        cpu_relax();
+    const uint32_t generation = ++generation_;
+    jobs_[generation & 1] = Job{fn, ctx, n_tasks};
+    claim_.store(static_cast<uint64_t>(generation) << 32);
+    wake_.store(generation);
+    wake_.notify_all();
+    drain(generation, 0);
+    // Every task is claimed; wait for the workers still inside the job, so `ctx` may die when we return.
+    for (int spins = 0; n_active_.load() != 0; ++spins) {
+        if (spins < kCallerSpins) {
+            cpu_relax();
+        } else {
+            std::this_thread::yield();
+        }
+    }
 }
 
-void ThreadPool::drain(int thread) {
+void ThreadPool::drain(uint32_t generation, int thread) {
     CurrentPoolScope scope(this);
-    const Job job = job_;
+    const Job job = jobs_[generation & 1];
+    uint64_t word = claim_.load();
     for (;;) {
-        const int64_t task = next_task_.fetch_add(1, std::memory_order_relaxed);
-        if (task >= job.n_tasks) break;
-        job.fn(job.ctx, task, thread);
+        if (static_cast<uint32_t>(word >> 32) != generation) return;
+        const auto task = static_cast<int64_t>(static_cast<uint32_t>(word));
+        if (task >= job.n_tasks) return;
+        if (claim_.compare_exchange_weak(word, word + 1)) {
+            job.fn(job.ctx, task, thread);
+            word = claim_.load();
+        }
     }
 }
 
 void ThreadPool::worker_main(int thread) {
-    uint64_t seen = 0;
+    uint32_t seen = 0;
     for (;;) {
-        // Spin for a short while, then sleep until the generation changes.
-        uint64_t now = generation_.load(std::memory_order_acquire);
+        // Spin for a short while, then sleep until a new job is announced.
+        uint32_t now = wake_.load();
         if (now == seen) {
             const auto deadline = std::chrono::steady_clock::now() + kSpinTime;
             int polls = 0;
-            while ((now = generation_.load(std::memory_order_acquire)) == seen) {
+            while ((now = wake_.load()) == seen) {
                 cpu_relax();
-                if (++polls % 64 == 0 && std::chrono::steady_clock::now() > deadline) {
-                    generation_.wait(seen, std::memory_order_acquire);
-                }
+                if (++polls % 64 == 0 && std::chrono::steady_clock::now() > deadline) wake_.wait(seen);
             }
         }
         seen = now;
-        if (stop_.load(std::memory_order_acquire)) return;
-        drain(thread);
-        n_busy_.fetch_sub(1, std::memory_order_acq_rel);
+        if (stop_.load()) return;
+        // Join, then read the current generation: while we are counted in n_active_, the caller cannot
+        // finish that job and rewrite its slot, so reading jobs_[generation & 1] is safe.
+        n_active_.fetch_add(1);
+        const auto generation = static_cast<uint32_t>(claim_.load() >> 32);
+        drain(generation, thread);
+        n_active_.fetch_sub(1);
     }
 }
 

@@ -4,9 +4,13 @@
 // microseconds, so a call must cost next to nothing: no allocation (the job is a non-owning reference
 // to the caller's callable), no lock on the fast path, and workers that spin for a short while after a
 // job before they sleep on a futex (std::atomic::wait), so back-to-back calls find them awake. The
-// calling thread is one of the pool's threads and always takes part. Tasks are handed out through an
-// atomic counter, so uneven tasks balance themselves. A call made from inside a task (nested use), or
-// while another thread is using the pool, runs serially on the calling thread, so no use can deadlock.
+// calling thread is one of the pool's threads and always takes part. Tasks are claimed one at a time
+// from a word holding (generation, next task), so uneven tasks balance themselves, and a call never
+// waits for a worker that has not claimed a task: on a shared, oversubscribed CPU a descheduled
+// worker just misses the job instead of stalling it. A call waits only for workers inside the job
+// (counted in n_active_). Jobs alternate between two slots so a late worker reading the previous
+// job's slot never sees it half rewritten. A call made from inside a task (nested use), or while
+// another thread is using the pool, runs serially on the calling thread, so no use can deadlock.
 #pragma once
 
 #include <atomic>
@@ -59,7 +63,7 @@ class ThreadPool {
   private:
     using TaskFn = void (*)(void* ctx, int64_t task, int thread);
 
-    // The job being run; written by the caller before `generation_` is bumped.
+    // One parallel call's work.
     struct Job {
         TaskFn fn = nullptr;
         void* ctx = nullptr;
@@ -69,16 +73,18 @@ class ThreadPool {
     void run_erased(int64_t n_tasks, void* ctx, TaskFn fn);
     void run_serial(int64_t n_tasks, void* ctx, TaskFn fn);
     void worker_main(int thread);
-    void drain(int thread);
+    // Runs tasks of job `generation` until none is left to claim.
+    void drain(uint32_t generation, int thread);
     int64_t chunk_count(int64_t n, int64_t grain) const;
 
     int n_threads_ = 1;
     std::vector<std::thread> workers_;
-    std::mutex call_mutex_;  // one parallel call at a time (try_lock only)
-    Job job_;
-    std::atomic<int64_t> next_task_{0};    // next task index to hand out
-    std::atomic<int> n_busy_{0};           // workers that have not finished the current job
-    std::atomic<uint64_t> generation_{0};  // bumped once per job; odd values never used
+    std::mutex call_mutex_;           // one parallel call at a time (try_lock only)
+    uint32_t generation_ = 0;         // the latest job's number; written under call_mutex_
+    Job jobs_[2];                     // job g lives in jobs_[g & 1]
+    std::atomic<uint64_t> claim_{0};  // (generation << 32) | next unclaimed task
+    std::atomic<int> n_active_{0};    // workers inside a job (between joining and leaving it)
+    std::atomic<uint32_t> wake_{0};   // the latest generation, for idle workers to wait on
     std::atomic<bool> stop_{false};
 };
 
