@@ -1,0 +1,236 @@
+// `vela tokenize` and `vela detokenize`: the tokenizer of a model or tokenizer file from the command
+// line, with JSON on stdout and errors on stderr (non-zero exit).
+//
+//   vela tokenize (--model PATH | --tokenizer PATH) (--text TEXT | --text-file PATH|- | --batch-file PATH|-)
+//                 [--add-special]
+//       -> {"ids":[...]}; with --batch-file (a JSON array of strings) -> [[...], ...]
+//   vela detokenize (--model PATH | --tokenizer PATH) (--ids 1,2,3 | --batch-file PATH|-) [--skip-special]
+//       -> {"text":"..."}; with --batch-file (a JSON array of id arrays) -> ["...", ...]
+//
+// Special tokens written in the text are always recognized; BOS/EOS are added only with --add-special.
+// Detokenized special tokens are written as their text unless --skip-special is given. PATH is a
+// tokenizer.json, a folder holding one (a Hugging Face model folder), or a .gguf file.
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "vela/core/tokenizer.h"
+
+namespace vela::server {
+
+namespace {
+
+struct TokenizerSource {
+    std::string model;
+    std::string tokenizer;
+};
+
+void add_source_options(CLI::App& sub, TokenizerSource& source) {
+    auto* model = sub.add_option("--model", source.model, "a .gguf file or a Hugging Face model folder");
+    auto* tok =
+        sub.add_option("--tokenizer", source.tokenizer, "a tokenizer.json, a folder holding one, or a .gguf");
+    model->excludes(tok);
+    tok->excludes(model);
+}
+
+Result<std::unique_ptr<Tokenizer>> load_source(const TokenizerSource& source) {
+    if (source.model.empty() && source.tokenizer.empty()) {
+        return Error{Errc::InvalidArgument, "give --model PATH or --tokenizer PATH"};
+    }
+    return Tokenizer::load(source.model.empty() ? source.tokenizer : source.model);
+}
+
+// The contents of `path`, or of standard input when `path` is "-".
+Result<std::string> read_input(const std::string& path) {
+    std::ostringstream buffer;
+    if (path == "-") {
+        buffer << std::cin.rdbuf();
+        return buffer.str();
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Error{Errc::NotFound, path + ": cannot be opened for reading"};
+    buffer << in.rdbuf();
+    return buffer.str();
+}
+
+Result<nlohmann::json> read_json_input(const std::string& path) {
+    Result<std::string> text = read_input(path);
+    if (!text) return std::move(text).error();
+    try {
+        return nlohmann::json::parse(*text);
+    } catch (const nlohmann::json::exception& e) {
+        return Error{Errc::InvalidArgument, path + ": malformed JSON (" + e.what() + ")"};
+    }
+}
+
+void print_json(const nlohmann::json& value) {
+    std::cout << value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    std::cout.flush();
+}
+
+int report(const char* command, const Error& error) {
+    std::cerr << "vela " << command << ": " << error.message() << '\n';
+    return 1;
+}
+
+struct TokenizeArgs {
+    TokenizerSource source;
+    std::string text;
+    std::string text_file;
+    std::string batch_file;
+    bool add_special = false;
+};
+
+int run_tokenize(const TokenizeArgs& args, bool has_text) {
+    const int n_inputs =
+        (has_text ? 1 : 0) + (args.text_file.empty() ? 0 : 1) + (args.batch_file.empty() ? 0 : 1);
+    if (n_inputs != 1) {
+        return report("tokenize",
+                      Error{Errc::InvalidArgument, "give exactly one of --text, --text-file, --batch-file"});
+    }
+    Result<std::unique_ptr<Tokenizer>> tokenizer = load_source(args.source);
+    if (!tokenizer) return report("tokenize", tokenizer.error());
+    const EncodeOptions options{.add_special = args.add_special, .parse_special = true};
+    if (!args.batch_file.empty()) {
+        Result<nlohmann::json> batch = read_json_input(args.batch_file);
+        if (!batch) return report("tokenize", batch.error());
+        if (!batch->is_array()) {
+            return report("tokenize", Error{Errc::InvalidArgument,
+                                            args.batch_file + ": expected a JSON array of strings"});
+        }
+        nlohmann::json out = nlohmann::json::array();
+        for (const nlohmann::json& item : *batch) {
+            if (!item.is_string()) {
+                return report("tokenize", Error{Errc::InvalidArgument,
+                                                args.batch_file + ": every element must be a string"});
+            }
+            out.push_back((*tokenizer)->encode(item.get_ref<const std::string&>(), options));
+        }
+        print_json(out);
+        return 0;
+    }
+    std::string text = args.text;
+    if (!args.text_file.empty()) {
+        Result<std::string> content = read_input(args.text_file);
+        if (!content) return report("tokenize", content.error());
+        text = std::move(*content);
+    }
+    print_json(nlohmann::json{{"ids", (*tokenizer)->encode(text, options)}});
+    return 0;
+}
+
+struct DetokenizeArgs {
+    TokenizerSource source;
+    std::string ids;
+    std::string batch_file;
+    bool skip_special = false;
+};
+
+Result<std::vector<TokenId>> parse_ids(std::string_view list, int32_t vocab_size) {
+    std::vector<TokenId> ids;
+    size_t pos = 0;
+    while (pos <= list.size()) {
+        size_t comma = list.find(',', pos);
+        if (comma == std::string_view::npos) comma = list.size();
+        std::string_view item = list.substr(pos, comma - pos);
+        while (!item.empty() && item.front() == ' ')
+            item.remove_prefix(1);
+        while (!item.empty() && item.back() == ' ')
+            item.remove_suffix(1);
+        if (!item.empty() || comma < list.size()) {
+            TokenId id = 0;
+            const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), id);
+            if (ec != std::errc() || end != item.data() + item.size()) {
+                return Error{Errc::InvalidArgument, "--ids: \"" + std::string(item) + "\" is not a token id"};
+            }
+            ids.push_back(id);
+        }
+        pos = comma + 1;
+    }
+    for (const TokenId id : ids) {
+        if (id < 0 || id >= vocab_size) {
+            return Error{Errc::InvalidArgument, "token id " + std::to_string(id) +
+                                                    " is outside the vocabulary [0, " +
+                                                    std::to_string(vocab_size) + ")"};
+        }
+    }
+    return ids;
+}
+
+int run_detokenize(const DetokenizeArgs& args, bool has_ids) {
+    if ((has_ids ? 1 : 0) + (args.batch_file.empty() ? 0 : 1) != 1) {
+        return report("detokenize", Error{Errc::InvalidArgument, "give exactly one of --ids, --batch-file"});
+    }
+    Result<std::unique_ptr<Tokenizer>> tokenizer = load_source(args.source);
+    if (!tokenizer) return report("detokenize", tokenizer.error());
+    const DecodeOptions options{.skip_special = args.skip_special};
+    const int32_t vocab_size = (*tokenizer)->vocab_size();
+    if (!args.batch_file.empty()) {
+        Result<nlohmann::json> batch = read_json_input(args.batch_file);
+        if (!batch) return report("detokenize", batch.error());
+        nlohmann::json out = nlohmann::json::array();
+        const Error malformed{Errc::InvalidArgument,
+                              args.batch_file + ": expected a JSON array of arrays of token ids"};
+        if (!batch->is_array()) return report("detokenize", malformed);
+        for (const nlohmann::json& item : *batch) {
+            if (!item.is_array()) return report("detokenize", malformed);
+            std::vector<TokenId> ids;
+            for (const nlohmann::json& id : item) {
+                if (!id.is_number_integer()) return report("detokenize", malformed);
+                const auto value = id.get<int64_t>();
+                if (value < 0 || value >= vocab_size) {
+                    return report("detokenize",
+                                  Error{Errc::InvalidArgument, "token id " + std::to_string(value) +
+                                                                   " is outside the vocabulary [0, " +
+                                                                   std::to_string(vocab_size) + ")"});
+                }
+                ids.push_back(static_cast<TokenId>(value));
+            }
+            out.push_back((*tokenizer)->decode(ids, options));
+        }
+        print_json(out);
+        return 0;
+    }
+    Result<std::vector<TokenId>> ids = parse_ids(args.ids, vocab_size);
+    if (!ids) return report("detokenize", ids.error());
+    print_json(nlohmann::json{{"text", (*tokenizer)->decode(*ids, options)}});
+    return 0;
+}
+
+}  // namespace
+
+void add_tokenize_commands(CLI::App& app, int& exit_code) {
+    auto tokenize_args = std::make_shared<TokenizeArgs>();
+    CLI::App* tokenize = app.add_subcommand("tokenize", "Text to token ids, as JSON {\"ids\":[...]}");
+    add_source_options(*tokenize, tokenize_args->source);
+    auto* text = tokenize->add_option("--text", tokenize_args->text, "the text to tokenize");
+    tokenize->add_option("--text-file", tokenize_args->text_file, "read the text from a file ('-' = stdin)");
+    tokenize->add_option("--batch-file", tokenize_args->batch_file,
+                         "a JSON array of strings ('-' = stdin); prints a JSON array of id arrays");
+    tokenize->add_flag("--add-special", tokenize_args->add_special, "add BOS/EOS as the model says");
+    tokenize->callback(
+        [tokenize_args, text, &exit_code] { exit_code = run_tokenize(*tokenize_args, text->count() > 0); });
+
+    auto detokenize_args = std::make_shared<DetokenizeArgs>();
+    CLI::App* detokenize = app.add_subcommand("detokenize", "Token ids to text, as JSON {\"text\":\"...\"}");
+    add_source_options(*detokenize, detokenize_args->source);
+    auto* ids = detokenize->add_option("--ids", detokenize_args->ids, "comma-separated token ids");
+    detokenize->add_option("--batch-file", detokenize_args->batch_file,
+                           "a JSON array of id arrays ('-' = stdin); prints a JSON array of strings");
+    detokenize->add_flag("--skip-special", detokenize_args->skip_special, "leave out special tokens");
+    detokenize->callback([detokenize_args, ids, &exit_code] {
+        exit_code = run_detokenize(*detokenize_args, ids->count() > 0);
+    });
+}
+
+}  // namespace vela::server
