@@ -15,13 +15,9 @@
 #include <vector>
 
 #include "tool_parsers/output_parser.h"
+#include "unit/openai/tool_parsers/parse_event_printer.h"
 
 namespace vela::openai {
-
-// gtest prints events through this (found by ADL through the variant's alternatives).
-void PrintTo(const ParseEvent& event, std::ostream* os) {
-    *os << describe(event);
-}
 
 namespace {
 
