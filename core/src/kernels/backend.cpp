@@ -23,15 +23,21 @@ constexpr KernelTable kAvx2 = {
     avx2::silu_mul, avx2::add, avx2::add_rows, avx2::store_kv,      avx2::paged_attention,
 };
 
+constexpr KernelTable kAvx512 = {
+    Backend::Avx512, "avx512",  avx512::matmul, reference::get_rows, avx2::rms_norm,        avx2::rope,
+    avx2::silu_mul,  avx2::add, avx2::add_rows, avx2::store_kv,      avx2::paged_attention,
+};
+
 // One row per backend, best last: its table and whether this CPU can run it.
 struct BackendRow {
     const KernelTable* table;
     bool (*supported)();
 };
 
-const std::array<BackendRow, 2> kBackends = {{
+const std::array<BackendRow, 3> kBackends = {{
     {&kReference, [] { return true; }},
     {&kAvx2, [] { return cpu_features().has_avx2_kernels(); }},
+    {&kAvx512, [] { return cpu_features().has_avx512_kernels(); }},
 }};
 
 const KernelTable& choose() {

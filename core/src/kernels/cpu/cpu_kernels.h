@@ -3,10 +3,13 @@
 // instruction set; only backend.cpp's table refers to them, after checking the CPU can run them.
 #pragma once
 
+#include "kernels/cpu/matmul_driver.h"
 #include "kernels/ops.h"
 
 namespace vela::kernels::avx2 {
 
+/// The AVX2 row-dot kernels and activation preparers (the AVX-512 backend reuses some of them).
+const cpu::MatmulBackend& matmul_backend();
 void matmul(ThreadPool& pool, const float* x, int64_t n, const TensorView& w, float* y);
 void rms_norm(const float* x, const float* weight, int64_t n_rows, int64_t dim, float eps, float* y);
 void rope(float* x, int64_t n_tokens, int64_t n_heads, int64_t head_dim, std::span<const int32_t> positions,
@@ -19,3 +22,10 @@ void paged_attention(ThreadPool& pool, const float* q, const ForwardBatch& batch
                      const AttentionParams& params, float* out);
 
 }  // namespace vela::kernels::avx2
+
+namespace vela::kernels::avx512 {
+
+/// AVX-512 VNNI matmul; dtypes without an AVX-512 kernel use the AVX2 ones.
+void matmul(ThreadPool& pool, const float* x, int64_t n, const TensorView& w, float* y);
+
+}  // namespace vela::kernels::avx512

@@ -410,6 +410,10 @@ const cpu::MatmulBackend kBackend = {
 
 }  // namespace
 
+const cpu::MatmulBackend& matmul_backend() {
+    return kBackend;
+}
+
 void matmul(ThreadPool& pool, const float* x, int64_t n, const TensorView& w, float* y) {
     cpu::run_matmul(kBackend, pool, x, n, w, y);
 }
