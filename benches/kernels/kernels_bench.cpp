@@ -1,15 +1,18 @@
 // Kernel benchmarks on the shapes of a Qwen2.5-0.5B model (hidden 896, 14 heads, 2 KV heads, head_dim
-// 64, ff 4864, vocab 151936, 24 layers), with at most 2 threads.
+// 64, ff 4864, vocab 151936, 24 layers) and, for the K-quants, Qwen3-0.6B, with at most 2 threads.
 //
 //  - Bandwidth/{copy,sum}: memcpy and a vectorizable sum over a buffer the size of the Q8_0 model's
 //    weights, the ceiling for a memory-bound decode step (bytes_per_second counts bytes read).
-//  - DecodeStep/<dtype>: every weight matrix of the model, n = 1, one token's worth of matvecs per
-//    iteration; bytes_per_second is weight bytes streamed, comparable with Bandwidth/sum.
-//  - Matmul/<dtype>/<m>x<k>/<n>: one projection; n = 1 (decode) and n = 64 (prefill, FLOP-bound).
+//  - DecodeStep/<model>/<dtype>/<threads>: every weight matrix of the model, n = 1, one token's worth
+//    of matvecs per iteration; bytes_per_second is weight bytes streamed, comparable with Bandwidth/sum.
+//  - Matmul/<dtype>/<m>x<k>/n:<n>/threads:<t>: one projection; n = 1 (decode) and n = 64 (prefill,
+//    FLOP-bound). With threads = 1 the reported CPU time is the whole cost, which stays meaningful
+//    when the shared machine is oversubscribed and real time is not.
 //  - Attention/{decode,prefill}: paged attention with an F16 cache at a given context length.
 // Run with e.g. --benchmark_min_time=0.2s --benchmark_filter=DecodeStep to keep it short.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <random>
@@ -24,13 +27,15 @@
 namespace vela {
 namespace {
 
-constexpr int64_t kHidden = 896;
-constexpr int64_t kFf = 4864;
-constexpr int64_t kVocab = 151936;
-constexpr int64_t kLayers = 24;
-constexpr int64_t kHeads = 14;
-constexpr int64_t kKvHeads = 2;
-constexpr int64_t kHeadDim = 64;
+// The shape of a decoder, as far as its weight matrices go.
+struct ModelShape {
+    const char* name;
+    int64_t hidden, n_layers, n_heads, n_kv_heads, head_dim, ff, vocab;
+};
+// hidden 896 is not a multiple of 256, so K-quant files of this model keep those rows in 32-element
+// formats; the K-quant benchmarks use Qwen3-0.6B's shapes instead.
+constexpr ModelShape kQwen25_05B = {"qwen2.5-0.5b", 896, 24, 14, 2, 64, 4864, 151936};
+constexpr ModelShape kQwen3_06B = {"qwen3-0.6b", 1024, 28, 16, 8, 128, 3072, 151936};
 
 std::vector<float> random_floats(int64_t n, uint32_t seed) {
     std::mt19937 rng(seed);
@@ -111,19 +116,20 @@ void BM_BandwidthSum(benchmark::State& state) {
 
 // All matrix-vector products of one decode step: per layer q, k, v, o, gate, up, down; then the
 // output projection (tied embedding, same dtype).
-void BM_DecodeStep(benchmark::State& state, DType dtype) {
+void BM_DecodeStep(benchmark::State& state, const ModelShape& shape, DType dtype) {
     const int n_threads = static_cast<int>(state.range(0));
     ThreadPool& pool = pool_of(n_threads);
-    const Matrix q = make_matrix(dtype, kHeads * kHeadDim, kHidden, kLayers);
-    const Matrix kv = make_matrix(dtype, kKvHeads * kHeadDim, kHidden, 2 * kLayers);
-    const Matrix o = make_matrix(dtype, kHidden, kHeads * kHeadDim, kLayers);
-    const Matrix up = make_matrix(dtype, kFf, kHidden, 2 * kLayers);
-    const Matrix down = make_matrix(dtype, kHidden, kFf, kLayers);
-    const Matrix out = make_matrix(dtype, kVocab, kHidden, 1);
-    const std::vector<float> x = random_floats(kFf, 2);
-    std::vector<float> y(static_cast<size_t>(kVocab));
+    const int64_t layers = shape.n_layers;
+    const Matrix q = make_matrix(dtype, shape.n_heads * shape.head_dim, shape.hidden, layers);
+    const Matrix kv = make_matrix(dtype, shape.n_kv_heads * shape.head_dim, shape.hidden, 2 * layers);
+    const Matrix o = make_matrix(dtype, shape.hidden, shape.n_heads * shape.head_dim, layers);
+    const Matrix up = make_matrix(dtype, shape.ff, shape.hidden, 2 * layers);
+    const Matrix down = make_matrix(dtype, shape.hidden, shape.ff, layers);
+    const Matrix out = make_matrix(dtype, shape.vocab, shape.hidden, 1);
+    const std::vector<float> x = random_floats(std::max(shape.ff, shape.n_heads * shape.head_dim), 2);
+    std::vector<float> y(static_cast<size_t>(shape.vocab));
     for (auto _ : state) {
-        for (int64_t l = 0; l < kLayers; ++l) {
+        for (int64_t l = 0; l < layers; ++l) {
             kernels::matmul(pool, x.data(), 1, q.copies[l], y.data());
             kernels::matmul(pool, x.data(), 1, kv.copies[2 * l], y.data());
             kernels::matmul(pool, x.data(), 1, kv.copies[2 * l + 1], y.data());
@@ -135,8 +141,8 @@ void BM_DecodeStep(benchmark::State& state, DType dtype) {
         kernels::matmul(pool, x.data(), 1, out.copies[0], y.data());
         benchmark::DoNotOptimize(y.data());
     }
-    const int64_t bytes = kLayers * (q.bytes_per_copy + 2 * kv.bytes_per_copy + o.bytes_per_copy +
-                                     2 * up.bytes_per_copy + down.bytes_per_copy) +
+    const int64_t bytes = layers * (q.bytes_per_copy + 2 * kv.bytes_per_copy + o.bytes_per_copy +
+                                    2 * up.bytes_per_copy + down.bytes_per_copy) +
                           out.bytes_per_copy;
     state.SetBytesProcessed(state.iterations() * bytes);
     state.counters["steps_per_s"] =
@@ -145,7 +151,7 @@ void BM_DecodeStep(benchmark::State& state, DType dtype) {
 
 void BM_Matmul(benchmark::State& state, DType dtype, int64_t m, int64_t k) {
     const int64_t n = state.range(0);
-    ThreadPool& pool = pool_of(2);
+    ThreadPool& pool = pool_of(static_cast<int>(state.range(1)));
     // Enough copies that n = 1 runs stream from memory rather than the cache.
     const int64_t bytes_per_copy = m * row_bytes(dtype, k);
     const int64_t n_copies = n == 1 ? std::max<int64_t>(1, (int64_t{640} << 20) / bytes_per_copy) : 1;
@@ -171,7 +177,9 @@ void BM_Attention(benchmark::State& state) {
     const auto n_tokens = static_cast<int32_t>(state.range(1));
     const int32_t block_size = 16;
     const int32_t n_blocks = (n_context + block_size - 1) / block_size;
-    KvCache cache(KvCacheShape{1, kKvHeads, kHeadDim, block_size, n_blocks, DType::F16});
+    const ModelShape& m = kQwen25_05B;
+    KvCache cache(KvCacheShape{1, static_cast<int32_t>(m.n_kv_heads), static_cast<int32_t>(m.head_dim),
+                               block_size, n_blocks, DType::F16});
     std::vector<int32_t> table(static_cast<size_t>(n_blocks));
     for (int32_t b = 0; b < n_blocks; ++b)
         table[static_cast<size_t>(b)] = n_blocks - 1 - b;
@@ -179,7 +187,7 @@ void BM_Attention(benchmark::State& state) {
     for (int32_t p = 0; p < n_context; ++p)
         slots[static_cast<size_t>(p)] =
             table[static_cast<size_t>(p / block_size)] * block_size + p % block_size;
-    const std::vector<float> kv = random_floats(int64_t{n_context} * kKvHeads * kHeadDim, 4);
+    const std::vector<float> kv = random_floats(int64_t{n_context} * m.n_kv_heads * m.head_dim, 4);
     kernels::store_kv(kv.data(), kv.data(), slots, cache.layer(0));
     std::vector<int32_t> tokens(static_cast<size_t>(n_tokens), 1);
     std::vector<int32_t> positions(static_cast<size_t>(n_tokens));
@@ -190,9 +198,14 @@ void BM_Attention(benchmark::State& state) {
     batch.positions = positions;
     batch.slot_mapping = std::span<const int32_t>(slots).subspan(static_cast<size_t>(n_context - n_tokens));
     batch.seqs.push_back(SequenceSlice{0, n_tokens, n_context, table, true});
-    const std::vector<float> q = random_floats(int64_t{n_tokens} * kHeads * kHeadDim, 5);
+    const std::vector<float> q = random_floats(int64_t{n_tokens} * m.n_heads * m.head_dim, 5);
     std::vector<float> out(q.size());
-    const kernels::AttentionParams params{kHeads, kKvHeads, kHeadDim, block_size, 0.125f, 0};
+    const kernels::AttentionParams params{static_cast<int32_t>(m.n_heads),
+                                          static_cast<int32_t>(m.n_kv_heads),
+                                          static_cast<int32_t>(m.head_dim),
+                                          block_size,
+                                          0.125f,
+                                          0};
     for (auto _ : state) {
         kernels::paged_attention(pool_of(2), q.data(), batch, cache.layer(0), params, out.data());
         benchmark::DoNotOptimize(out.data());
@@ -214,11 +227,10 @@ struct Shape {
     const char* name;
     int64_t m, k;
 };
-constexpr Shape kShapes[] = {{"attn_q_896x896", kHeads* kHeadDim, kHidden},
-                             {"attn_kv_128x896", kKvHeads* kHeadDim, kHidden},
-                             {"ffn_up_4864x896", kFf, kHidden},
-                             {"ffn_down_896x4864", kHidden, kFf},
-                             {"output_151936x896", kVocab, kHidden}};
+constexpr Shape kShapes[] = {{"attn_q_896x896", 896, 896},          {"attn_kv_128x896", 128, 896},
+                             {"ffn_up_4864x896", 4864, 896},        {"ffn_down_896x4864", 896, 4864},
+                             {"output_151936x896", 151936, 896},    {"q3_ffn_up_3072x1024", 3072, 1024},
+                             {"q3_ffn_down_1024x3072", 1024, 3072}, {"q3_output_151936x1024", 151936, 1024}};
 
 int register_all() {
     benchmark::RegisterBenchmark("Bandwidth/copy", BM_BandwidthCopy)
@@ -230,18 +242,29 @@ int register_all() {
         ->Unit(benchmark::kMillisecond)
         ->UseRealTime();
     for (const DtypeName& d : kDtypes) {
-        benchmark::RegisterBenchmark((std::string("DecodeStep/") + d.name).c_str(),
-                                     [d](benchmark::State& s) { BM_DecodeStep(s, d.dtype); })
-            ->Arg(1)
-            ->Arg(2)
-            ->Unit(benchmark::kMillisecond)
-            ->UseRealTime();
+        const bool k_quant = traits(d.dtype).block_elems == 256;
+        // The 0.5B model for every dtype its rows allow; the 0.6B one for the K-quants and Q8_0.
+        for (const ModelShape* model : {&kQwen25_05B, &kQwen3_06B}) {
+            if (model->hidden % traits(d.dtype).block_elems != 0) continue;
+            if (model == &kQwen3_06B && !k_quant && d.dtype != DType::Q8_0) continue;
+            benchmark::RegisterBenchmark(
+                (std::string("DecodeStep/") + model->name + "/" + d.name).c_str(),
+                [model, d](benchmark::State& s) { BM_DecodeStep(s, *model, d.dtype); })
+                ->Arg(1)
+                ->Arg(2)
+                ->Unit(benchmark::kMillisecond)
+                ->UseRealTime();
+        }
         for (const Shape& shape : kShapes) {
+            if (shape.k % traits(d.dtype).block_elems != 0) continue;
             benchmark::RegisterBenchmark(
                 (std::string("Matmul/") + d.name + "/" + shape.name).c_str(),
                 [d, shape](benchmark::State& s) { BM_Matmul(s, d.dtype, shape.m, shape.k); })
-                ->Arg(1)
-                ->Arg(64)
+                ->ArgNames({"n", "threads"})
+                ->Args({1, 1})
+                ->Args({1, 2})
+                ->Args({64, 1})
+                ->Args({64, 2})
                 ->Unit(benchmark::kMicrosecond)
                 ->UseRealTime();
         }

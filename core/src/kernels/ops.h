@@ -6,21 +6,31 @@
 // its dispatcher (kernels/<op>.cpp) checks the arguments once and calls the backend chosen at start-up
 // from CPU detection (kernels/backend.h; VELA_KERNELS=reference|avx2|avx512 forces one).
 //
-// Numerics of matmul (what the lead needs to bound logits against llama.cpp):
+// Numerics of matmul (what a logits tolerance against llama.cpp has to budget for):
 //  - F32 weights: f32 products, f32 accumulation.
-//  - F16 / BF16 weights: each activation is first rounded to F16 / BF16 (as llama.cpp's vec_dot_type),
-//    then products and sums are in f32.
-//  - Q8_0, Q4_0, Q5_0 weights: each activation row is quantized once per call to 8-bit blocks of 32
-//    (d = max|x| / 127 rounded to F16, q = round(x / d)); each block's integer dot product is exact
-//    and is scaled by d_w * d_x in f32; block results are summed in f32.
-//  - Q4_1, Q5_1 weights: as above, and the activation block also carries d_x * sum(q), which
-//    multiplies the weight block's min.
-//  - Q4_K, Q5_K, Q6_K weights: each activation row is quantized to 8-bit blocks of 256 with an f32
-//    scale (Q8_K: d = -max / 128 where max is the element of largest magnitude, q = round(x / d)
-//    clamped to 127) and int16 sums of each 16 elements; integer dot products per sub-block times
-//    the sub-block's 6-/8-bit scale, then scaled by d_w * d_x (and the mins by dmin_w * d_x).
-//  The reference backend instead dequantizes the weights to f32 and uses the f32 activations, so it
-//  is the more exact of the two; conformance tests bound the difference by the activation rounding.
+//  - F16 / BF16 weights: each activation is first rounded to F16 / BF16 (llama.cpp's vec_dot_type for
+//    these weights), then products and sums are in f32.
+//  - Q8_0, Q4_0, Q5_0 weights: each activation row is quantized once per call to 8-bit blocks of 32:
+//    d = max|x| / 127 rounded to F16 (as a Q8_0 scale is stored), q = round_half_even(x * 127 / max|x|).
+//    Each block's integer dot product with the weight codes is exact, is scaled by d_w * d_x in f32,
+//    and the block results are summed in f32 (in SIMD lanes, then across lanes).
+//  - Q4_1, Q5_1 weights: as above, plus d_x * sum(q_x) times the weight block's min.
+//  - Q4_K, Q5_K, Q6_K weights: each activation row is quantized to Q8_K blocks of 256: f32
+//    d = max|x| / 127, q = round_half_even(x * 127 / max|x|), and int16 sums of each 16 codes. Per
+//    super-block the integer dot products of each sub-block are multiplied by its 6-bit (Q4_K/Q5_K) or
+//    int8 (Q6_K) scale and summed exactly in int32, then scaled by d_w * d_x in f32; the mins use
+//    dmin_w * d_x * sum_j m_j * bsum_j (Q6_K's code offset 32 likewise goes through the block sums).
+//  Per element the activation error is at most d_x / 2 (+ the F16 rounding of d_x for the 32-blocks),
+//  so |y - exact| <= sum_i |w_i| * d_x(i) / 2 plus f32 rounding (~1e-6 relative). llama.cpp quantizes
+//  activations the same way for these types (its Q8_K uses -max/128 instead of max/127, a difference
+//  of the same order as the rounding itself).
+//  The reference backend instead dequantizes the weights to f32 and uses the f32 activations in double
+//  sums, so it is the more exact of the two; conformance tests bound the difference as above.
+//
+// Attention: SIMD backends compute q.k in f32 from the cache values (F16 entries converted exactly),
+// a max-subtracted softmax with an exp accurate to a few ulp, and an f32 weighted sum of V rows.
+// Queries are not rounded to F16 (llama.cpp does round them for an F16 cache), so vela is the more
+// exact there.
 #pragma once
 
 #include <cstdint>
