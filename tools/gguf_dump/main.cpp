@@ -120,8 +120,9 @@ int write_sample(const char* path, std::optional<uint32_t> alignment) {
     w.set("sample.f64", GgufValue::float64(3.141592653589793));
     w.set_string("sample.str_empty", "");
     w.set_string("sample.str_multiline", "{% for m in messages %}\n\t{{ m.content }}\n{% endfor %}");
-    w.set_string_array("sample.arr_str",
-                       std::vector<std::string>{"<s>", "", "\xe2\x96\x81the", "\n", "\xc4\xa0" "a"});
+    w.set_string_array("sample.arr_str", std::vector<std::string>{"<s>", "", "\xe2\x96\x81the", "\n",
+                                                                  "\xc4\xa0"
+                                                                  "a"});
     w.set_i32_array("sample.arr_i32", std::vector<int32_t>{-1, 0, 1, 2147483647});
     w.set_f32_array("sample.arr_f32", std::vector<float>{0.5f, -1e-8f, 1e30f});
     std::vector<GgufValue> bytes;

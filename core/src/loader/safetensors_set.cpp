@@ -1,6 +1,5 @@
 #include "loader/safetensors_set.h"
 
-
 #include "loader/json_file.h"
 
 namespace vela {
