@@ -95,6 +95,7 @@ void OutputParser::step_content(char c) {
                 held_.clear();
                 if (options_.reasoning != nullptr && marker == options_.reasoning->start) {
                     mode_ = Mode::Reasoning;
+                    n_backticks_ = 0;
                     reasoning_start_ = true;
                 } else {
                     start_region(marker, false);
@@ -159,6 +160,7 @@ void OutputParser::emit_reasoning(char c) {
 
 void OutputParser::start_region(std::string_view marker, bool bare) {
     mode_ = Mode::Region;
+    n_backticks_ = 0;  // a backtick run does not continue across a call
     region_ = options_.tool_format->make_region(bare);
     raw_.assign(marker);
     region_committed_ = false;
