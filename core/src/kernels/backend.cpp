@@ -40,12 +40,13 @@ const std::array<BackendRow, 3> kBackends = {{
     {&kAvx512, [] { return cpu_features().has_avx512_kernels(); }},
 }};
 
-const KernelTable& choose() {
+}  // namespace
+
+const KernelTable& select_kernels(const char* forced) {
     const KernelTable* best = &kReference;
     for (const BackendRow& row : kBackends) {
         if (row.supported()) best = row.table;
     }
-    const char* forced = std::getenv("VELA_KERNELS");
     if (forced == nullptr || *forced == '\0') return *best;
     for (const BackendRow& row : kBackends) {
         if (row.table->name != forced) continue;
@@ -61,8 +62,6 @@ const KernelTable& choose() {
         forced, std::string(best->name).c_str());
     return *best;
 }
-
-}  // namespace
 
 const KernelTable* kernel_table(Backend backend) {
     for (const BackendRow& row : kBackends) {
@@ -80,7 +79,7 @@ std::vector<Backend> available_backends() {
 }
 
 const KernelTable& active_kernels() {
-    static const KernelTable& table = choose();
+    static const KernelTable& table = select_kernels(std::getenv("VELA_KERNELS"));
     return table;
 }
 

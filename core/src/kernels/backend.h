@@ -42,7 +42,11 @@ const KernelTable* kernel_table(Backend backend);
 /// The backends this build and CPU can run, reference first.
 std::vector<Backend> available_backends();
 
-/// The table the ops use (chosen once; see the file comment).
+/// The table that VELA_KERNELS=`forced` selects: that backend when this build and CPU can run it,
+/// else (with a warning on stderr) the best one; a null or empty `forced` selects the best.
+const KernelTable& select_kernels(const char* forced);
+
+/// The table the ops use: select_kernels(getenv("VELA_KERNELS")), chosen once.
 const KernelTable& active_kernels();
 
 }  // namespace vela::kernels
