@@ -48,6 +48,12 @@ void EventBuffer::begin(int32_t index, std::string id, std::string name) {
 }
 
 void EventBuffer::args(int32_t index, std::string_view fragment) {
+    if (!events_.empty()) {
+        if (auto* last = std::get_if<ToolArgsDelta>(&events_.back()); last != nullptr && last->index == index) {
+            last->fragment.append(fragment);
+            return;
+        }
+    }
     append_merged(events_, ToolArgsDelta{index, std::string(fragment)});
 }
 

@@ -17,6 +17,8 @@ OutputParser::OutputParser(OutputParserOptions options)
         for (std::string_view marker : options_.tool_format->start_markers)
             content_markers_.push_back(marker);
     }
+    for (std::string_view marker : content_markers_)
+        may_start_marker_[static_cast<unsigned char>(marker[0])] = true;
     if (options_.reasoning != nullptr && options_.starts_in_reasoning) {
         mode_ = Mode::Reasoning;
         reasoning_start_ = true;
@@ -86,6 +88,11 @@ void OutputParser::step(char c) {
 }
 
 void OutputParser::step_content(char c) {
+    // Fast path: most bytes cannot start a marker (or markerless JSON) and go straight out.
+    if (held_.empty() && !may_start_marker_[static_cast<unsigned char>(c)] && c != '{' && c != '[') {
+        emit_content(c);
+        return;
+    }
     held_.push_back(c);
     while (!held_.empty()) {
         if (!in_fence_) {

@@ -20,6 +20,7 @@
 // current kind, and a complete call whose closing marker never came counts as a call.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -96,6 +97,7 @@ class OutputParser final : private CallBuilder {
 
     OutputParserOptions options_;
     std::vector<std::string_view> content_markers_;  // markers the content scanner looks for
+    std::array<bool, 256> may_start_marker_{};       // first bytes of content_markers_
     EventBuffer events_;
     CallIdGenerator ids_;
     Mode mode_ = Mode::Content;
