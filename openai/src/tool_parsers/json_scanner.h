@@ -54,7 +54,7 @@ class JsonScanner {
         CommaOrEnd,     // after a value inside a container
         String,         // inside a string
         Escape,         // after a backslash in a string
-        Unicode,        // inside \uXXXX
+        Unicode,        // inside \uHHHH
         NumberMinus,    // after '-'
         NumberZero,     // after a leading 0
         NumberInt,      // in integer digits
@@ -76,7 +76,7 @@ class JsonScanner {
     std::string stack_;  // open containers, '{' or '['
     Mode mode_ = Mode::Value;
     bool in_key_ = false;        // the current string is an object key
-    uint8_t n_hex_left_ = 0;     // hex digits still expected in \uXXXX
+    uint8_t n_hex_left_ = 0;     // hex digits still expected in \uHHHH
     std::string_view literal_;   // the literal being matched
     size_t literal_pos_ = 0;     // bytes of literal_ matched so far
     bool tolerant_ = false;      // counting brackets after an error

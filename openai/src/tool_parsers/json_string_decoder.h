@@ -1,5 +1,5 @@
 // JsonStringDecoder: decodes the body of a JSON string (the bytes after its opening quote) one byte at
-// a time, turning escapes (\n, \", \uXXXX with surrogate pairs) into UTF-8.
+// a time, turning escapes (\n, \", \uHHHH with surrogate pairs) into UTF-8.
 //
 // It is used for call names and ids, and for arguments that a format gives as a JSON string
 // ("arguments": "{\"a\":1}"), which are decoded exactly once to get the arguments text. After an error a
@@ -37,10 +37,10 @@ class JsonStringDecoder {
     enum class State : uint8_t {
         Normal,      // plain characters
         Escape,      // after a backslash
-        Unicode,     // inside \uXXXX
+        Unicode,     // inside \uHHHH
         LowEscape,   // after a high surrogate: expecting '\'
         LowU,        // expecting 'u' of the low surrogate
-        LowUnicode,  // inside the low surrogate's \uXXXX
+        LowUnicode,  // inside the low surrogate's \uHHHH
     };
 
     Step step_normal(char c, std::string& out);
