@@ -14,16 +14,17 @@
 //    d = max|x| / 127 rounded to F16 (as a Q8_0 scale is stored), q = round_half_even(x * 127 / max|x|).
 //    Each block's integer dot product with the weight codes is exact, is scaled by d_w * d_x in f32,
 //    and the block results are summed in f32 (in SIMD lanes, then across lanes).
-//  - Q4_1, Q5_1 weights: as above, plus d_x * sum(q_x) times the weight block's min.
-//  - Q4_K, Q5_K, Q6_K weights: each activation row is quantized to Q8_K blocks of 256: f32
-//    d = max|x| / 127, q = round_half_even(x * 127 / max|x|), and int16 sums of each 16 codes. Per
+//  - Q4_1, Q5_1 weights: as above, plus (max|x| / 127) * sum(q_x), rounded to F16, times the weight
+//    block's min.
+//  - Q4_K, Q5_K, Q6_K weights: each activation row is quantized to Q8_K blocks of 256:
+//    q = round_half_even(x * 127 / max|x|), f32 d = 1 / (127 / max|x|), int16 sums of each 16 codes. Per
 //    super-block the integer dot products of each sub-block are multiplied by its 6-bit (Q4_K/Q5_K) or
 //    int8 (Q6_K) scale and summed exactly in int32, then scaled by d_w * d_x in f32; the mins use
 //    dmin_w * d_x * sum_j m_j * bsum_j (Q6_K's code offset 32 likewise goes through the block sums).
 //  Per element the activation error is at most d_x / 2 (+ the F16 rounding of d_x for the 32-blocks),
-//  so |y - exact| <= sum_i |w_i| * d_x(i) / 2 plus f32 rounding (~1e-6 relative). llama.cpp quantizes
-//  activations the same way for these types (its Q8_K uses -max/128 instead of max/127, a difference
-//  of the same order as the rounding itself).
+//  so |y - exact| <= sum_i |w_i| * d_x(i) / 2 plus f32 rounding (~1e-6 relative). These activation
+//  blocks are those llama.cpp's x86 build makes (its Q8_K flips the signs of q and d together), so
+//  the two differ by summation order only.
 //  The reference backend instead dequantizes the weights to f32 and uses the f32 activations in double
 //  sums, so it is the more exact of the two; conformance tests bound the difference as above.
 //

@@ -2,17 +2,19 @@
 //
 // Two checks per output:
 //  1. Tight: the SIMD backends see the activations rounded as ops.h documents (8-bit blocks for the
-//     quantized types, F16 / BF16 rounding for those weights). The reference matmul run on exactly
-//     those rounded activations must agree to 1e-5 of sum|w * x~| (the magnitude of the terms): the
-//     integer block products are exact, so what is left is f32 rounding of the block scales and of a
-//     sum of at most k / 32 + 8 partial sums, each within 2^-24 relative — below 1e-5 for k <= 4096
-//     with a wide margin, while a wrong scale, code or index moves the result by a whole term.
+//     quantized types, F16 / BF16 rounding for those weights, the F16-rounded block sums that meet
+//     Q4_1/Q5_1 mins). The reference matmul run on exactly those rounded activations must agree to 1e-5 of
+//     sum|w * x~| (the magnitude of the terms): the integer block products are exact, so what is left is f32
+//     rounding of the block scales and of a sum of at most k / 32 + 8 partial sums, each within 2^-24
+//     relative — below 1e-5 for k <= 4096 with a wide margin, while a wrong scale, code or index moves the
+//     result by a whole term.
 //  2. Loose: against the reference on the original f32 activations, within sum|w| * |x - x~| (the
 //     activation rounding) plus the same 1e-5 margin: what the caller (the decoder's tolerance against
 //     llama.cpp) has to budget for.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "kernel_test_support.h"
@@ -73,6 +75,10 @@ std::vector<float> activations_as_seen(DType dtype, const std::vector<float>& x,
     return out;
 }
 
+struct Weights;
+void add_min_rounding(const Weights& w, const std::vector<float>& x, int64_t n, int64_t m, int64_t k,
+                      std::vector<float>& y);
+
 struct Weights {
     std::vector<std::byte> bytes;
     std::vector<float> dequantized;  // what the stored weights mean
@@ -93,6 +99,29 @@ Weights make_weights(DType dtype, int64_t m, int64_t k, uint32_t seed) {
     return out;
 }
 
+// Q4_1/Q5_1 blocks meet the activation sum through ds, which is rounded to F16 (ops.h): adds
+// m_w * (ds - d * sum(q)) per block to y so it follows that documented rounding exactly.
+void add_min_rounding(const Weights& w, const std::vector<float>& x, int64_t n, int64_t m, int64_t k,
+                      std::vector<float>& y) {
+    const int64_t block_bytes = traits(w.view.dtype()).block_bytes;
+    std::vector<ActBlockQ8> act(static_cast<size_t>(k / kQk32));
+    for (int64_t i = 0; i < n; ++i) {
+        quantize_act_q8(x.data() + i * k, k, act.data());
+        for (int64_t j = 0; j < m; ++j) {
+            double correction = 0.0;
+            for (int64_t b = 0; b < k / kQk32; ++b) {
+                uint16_t m_bits = 0;  // the min follows the scale in both block layouts
+                std::memcpy(&m_bits, w.view.row(j) + b * block_bytes + 2, 2);
+                int sum = 0;
+                for (int e = 0; e < kQk32; ++e)
+                    sum += act[b].qs[e];
+                correction += double{fp16_to_fp32(m_bits)} * (act[b].ds - double{act[b].d} * sum);
+            }
+            y[i * m + j] = static_cast<float>(y[i * m + j] + correction);
+        }
+    }
+}
+
 void check_backend(Backend backend, DType dtype, int64_t n, int64_t m, int64_t k, ThreadPool& pool) {
     SCOPED_TRACE(testing::backend_name(backend) + " " + std::string(to_string(dtype)) +
                  " n=" + std::to_string(n) + " m=" + std::to_string(m) + " k=" + std::to_string(k));
@@ -106,6 +135,7 @@ void check_backend(Backend backend, DType dtype, int64_t n, int64_t m, int64_t k
     std::vector<float> y_seen(static_cast<size_t>(n * m));
     std::vector<float> y_exact(static_cast<size_t>(n * m));
     testing::table(Backend::Reference).matmul(pool, seen.data(), n, w.view, y_seen.data());
+    if (dtype == DType::Q4_1 || dtype == DType::Q5_1) add_min_rounding(w, x, n, m, k, y_seen);
     testing::table(Backend::Reference).matmul(pool, x.data(), n, w.view, y_exact.data());
 
     int failures = 0;

@@ -346,7 +346,7 @@ TEST(ActivationQuant, Q8FollowsItsDefinition) {
             EXPECT_EQ(blocks[b].qs[i], static_cast<int>(std::nearbyint(x[32 * b + i] * (127.0f / amax))));
             sum += blocks[b].qs[i];
         }
-        EXPECT_EQ(blocks[b].ds, blocks[b].d * static_cast<float>(sum));
+        EXPECT_EQ(blocks[b].ds, round_to_fp16(amax / 127.0f * static_cast<float>(sum)));
     }
     // A zero block quantizes to zeros with d = 0.
     std::vector<float> zeros(32, 0.0f);

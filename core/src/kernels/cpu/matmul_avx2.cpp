@@ -368,8 +368,10 @@ void prep_q8(const float* x, int64_t k, std::byte* out) {
         __m256i sum_lo;
         __m256i sum_hi;
         quantize32(x, id, blocks[b].qs, sum_lo, sum_hi);
-        blocks[b].d = _cvtsh_ss(_cvtss_sh(amax / 127.0f, _MM_FROUND_TO_NEAREST_INT));
-        blocks[b].ds = blocks[b].d * static_cast<float>(hsum_i32(_mm256_add_epi32(sum_lo, sum_hi)));
+        const float d = amax / 127.0f;
+        const auto sum = static_cast<float>(hsum_i32(_mm256_add_epi32(sum_lo, sum_hi)));
+        blocks[b].d = _cvtsh_ss(_cvtss_sh(d, _MM_FROUND_TO_NEAREST_INT));
+        blocks[b].ds = _cvtsh_ss(_cvtss_sh(d * sum, _MM_FROUND_TO_NEAREST_INT));
     }
 }
 
@@ -385,7 +387,7 @@ void prep_q8k(const float* x, int64_t k, std::byte* out) {
             blocks[b].bsums[2 * c] = static_cast<int16_t>(hsum_i32(sum_lo));
             blocks[b].bsums[2 * c + 1] = static_cast<int16_t>(hsum_i32(sum_hi));
         }
-        blocks[b].d = amax / 127.0f;
+        blocks[b].d = amax != 0.0f ? 1.0f / id : 0.0f;
     }
 }
 

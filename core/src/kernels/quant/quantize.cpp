@@ -281,8 +281,9 @@ void quantize_act_q8(const float* x, int64_t k, ActBlockQ8* out) {
             out[b].qs[i] = static_cast<int8_t>(q);
             sum += q;
         }
-        out[b].d = round_to_fp16(amax / 127.0f);
-        out[b].ds = out[b].d * static_cast<float>(sum);
+        const float d = amax / 127.0f;
+        out[b].d = round_to_fp16(d);
+        out[b].ds = round_to_fp16(d * static_cast<float>(sum));
     }
 }
 
@@ -300,7 +301,7 @@ void quantize_act_q8k(const float* x, int64_t k, BlockQ8_K* out) {
                 sum += out[b].qs[16 * j + l];
             out[b].bsums[j] = static_cast<int16_t>(sum);
         }
-        out[b].d = amax / 127.0f;
+        out[b].d = amax != 0.0f ? 1.0f / id : 0.0f;
     }
 }
 
