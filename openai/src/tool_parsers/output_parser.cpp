@@ -115,9 +115,10 @@ void OutputParser::step_content(char c) {
                 const bool opens = (bare != BareJson::None && held_[0] == '{') ||
                                    (bare == BareJson::ObjectOrArray && held_[0] == '[');
                 if (opens) {
+                    const char first = held_[0];
                     held_.clear();
                     start_region({}, true);
-                    step_region(c);
+                    step_region(first);  // the brace or bracket is the region's first byte
                     return;
                 }
             }
