@@ -49,7 +49,8 @@ void EventBuffer::begin(int32_t index, std::string id, std::string name) {
 
 void EventBuffer::args(int32_t index, std::string_view fragment) {
     if (!events_.empty()) {
-        if (auto* last = std::get_if<ToolArgsDelta>(&events_.back()); last != nullptr && last->index == index) {
+        if (auto* last = std::get_if<ToolArgsDelta>(&events_.back());
+            last != nullptr && last->index == index) {
             last->fragment.append(fragment);
             return;
         }

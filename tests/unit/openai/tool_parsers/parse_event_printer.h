@@ -8,6 +8,8 @@
 namespace vela::openai {
 
 /// Prints `event` as describe() writes it.
-inline void PrintTo(const ParseEvent& event, std::ostream* os) { *os << describe(event); }
+inline void PrintTo(const ParseEvent& event, std::ostream* os) {
+    *os << describe(event);
+}
 
 }  // namespace vela::openai
