@@ -5,10 +5,12 @@
 namespace vela::server {
 
 void add_tokenize_commands(CLI::App& app, int& exit_code);  // tokenize_command.cpp
+void add_render_template_command(CLI::App& app, int& exit_code);  // render_template_command.cpp
 
 std::span<const CommandRegistration> command_table() {
-    static const std::array<CommandRegistration, 1> kCommands = {{
+    static const std::array<CommandRegistration, 2> kCommands = {{
         {add_tokenize_commands},
+        {add_render_template_command},
     }};
     return kCommands;
 }
