@@ -16,6 +16,7 @@
 #include "tokenizer/bpe_model.h"
 #include "tokenizer/byte_level.h"
 #include "tokenizer/gguf_pre_tokenizers.h"
+#include "tokenizer/special_tokens.h"
 #include "tokenizer/spm_model.h"
 
 namespace vela::tokenizer {
@@ -203,8 +204,8 @@ Result<void> build_sentencepiece(const GgufReader& r, detail::TokenizerData& dat
     Result<std::vector<float>> scores = read_scores(r, n);
     if (!scores) return std::move(scores).error();
     data.kind = VocabKind::CharBpe;
-    data.add_space_prefix = r.flag("tokenizer.ggml.add_space_prefix").value_or(true);
-    if (data.add_space_prefix) data.normalizer.add_prepend(" ");
+    const bool add_space_prefix = r.flag("tokenizer.ggml.add_space_prefix").value_or(true);
+    if (add_space_prefix) data.normalizer.add_prepend(" ");
     data.normalizer.add_replace(" ", std::string(kMetaspace));
 
     std::array<TokenId, 256> byte_tokens;
@@ -221,7 +222,7 @@ Result<void> build_sentencepiece(const GgufReader& r, detail::TokenizerData& dat
         if (it != data.text_to_id.end()) byte_tokens[static_cast<size_t>(b)] = it->second;
     }
     // llama.cpp's detokenizer drops the space it added in front of the text.
-    if (data.add_space_prefix) {
+    if (add_space_prefix) {
         data.leading_strip = LeadingStrip::Output;
         data.n_leading_strip = 1;
     }
@@ -289,7 +290,7 @@ Result<std::unique_ptr<detail::TokenizerData>> load_gguf_tokenizer(const GgufFil
     data->chat_template = file.get_string("tokenizer.chat_template");
     if (data->bos_id) data->bos_token = data->token_texts[static_cast<size_t>(*data->bos_id)];
     if (data->eos_id) data->eos_token = data->token_texts[static_cast<size_t>(*data->eos_id)];
-    finish_end_of_generation(*data);
+    finish_special_tokens(*data, SpecialTokenRule::LlamaCpp);
     data->added_matcher = AddedTokenMatcher(data->added_tokens);
     return data;
 }

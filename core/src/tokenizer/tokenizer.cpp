@@ -16,45 +16,6 @@
 
 namespace vela {
 
-namespace tokenizer {
-
-std::span<const std::string_view> end_of_generation_texts() {
-    static constexpr std::array<std::string_view, 16> kTexts = {
-        "</s>",
-        "<|endoftext|>",
-        "<|end_of_text|>",
-        "<|eot_id|>",
-        "<|eom_id|>",
-        "<|im_end|>",
-        "<|end|>",
-        "<end_of_turn>",
-        "<eos>",
-        "<|return|>",
-        "<|call|>",
-        "<EOT>",
-        "_<EOT>",
-        "<|EOT|>",
-        "<｜end▁of▁sentence｜>",
-        "<end_of_utterance>",
-    };
-    return kTexts;
-}
-
-void finish_end_of_generation(detail::TokenizerData& data) {
-    if (data.eos_id) data.eog_ids.push_back(*data.eos_id);
-    for (const std::string_view text : end_of_generation_texts()) {
-        const auto it = data.text_to_id.find(text);
-        if (it == data.text_to_id.end()) continue;
-        const auto id = static_cast<size_t>(it->second);
-        if (id < data.token_types.size() && data.token_types[id] == TokenType::Control)
-            data.eog_ids.push_back(it->second);
-    }
-    std::sort(data.eog_ids.begin(), data.eog_ids.end());
-    data.eog_ids.erase(std::unique(data.eog_ids.begin(), data.eog_ids.end()), data.eog_ids.end());
-}
-
-}  // namespace tokenizer
-
 namespace {
 
 const std::string kEmpty;

@@ -76,22 +76,7 @@ struct TokenizerData {
 
     // Facts only GGUF export needs (tokenizer.json sources).
     std::vector<std::pair<std::string, std::string>> merges;  // stored-form pairs in rank order
-    bool add_space_prefix = false;  // SentencePiece-style: "▁" put before each text section
     bool ignore_merges = false;
-    std::string pre_split_pattern;  // the tokenizer.json Split regex, if exactly one
-    bool has_nfc = false;           // tokenizer.json normalizer includes NFC
 };
 
 }  // namespace vela::detail
-
-namespace vela::tokenizer {
-
-/// The texts of tokens that end generation when the vocabulary marks them as control tokens
-/// (llama.cpp recognizes the same set by text).
-std::span<const std::string_view> end_of_generation_texts();
-
-/// Sorts `data.eog_ids`, drops duplicates and adds EOS and every control token named in
-/// end_of_generation_texts().
-void finish_end_of_generation(detail::TokenizerData& data);
-
-}  // namespace vela::tokenizer

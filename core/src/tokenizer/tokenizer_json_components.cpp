@@ -72,7 +72,7 @@ std::string replacement_of(const nlohmann::json& node, std::string_view where) {
 
 }  // namespace
 
-void parse_normalizer(const nlohmann::json& node, Normalizer& out, bool& has_nfc, bool& prepends_space) {
+void parse_normalizer(const nlohmann::json& node, Normalizer& out) {
     if (node.is_null()) return;
     const std::string type = type_of(node, "normalizer");
     if (type == "Sequence") {
@@ -80,13 +80,12 @@ void parse_normalizer(const nlohmann::json& node, Normalizer& out, bool& has_nfc
         if (steps == nullptr || !steps->is_array())
             fail(Errc::Corrupt, "normalizer Sequence has no \"normalizers\" list");
         for (const nlohmann::json& step : *steps)
-            parse_normalizer(step, out, has_nfc, prepends_space);
+            parse_normalizer(step, out);
     } else if (type == "NFC" || type == "NFD" || type == "NFKC" || type == "NFKD") {
         const UnicodeForm form = type == "NFC"    ? UnicodeForm::Nfc
                                  : type == "NFD"  ? UnicodeForm::Nfd
                                  : type == "NFKC" ? UnicodeForm::Nfkc
                                                   : UnicodeForm::Nfkd;
-        has_nfc = has_nfc || form == UnicodeForm::Nfc;
         out.add_unicode_form(form);
     } else if (type == "Replace") {
         const Pattern pattern = parse_pattern(node, "normalizer Replace");
@@ -98,7 +97,6 @@ void parse_normalizer(const nlohmann::json& node, Normalizer& out, bool& has_nfc
         }
     } else if (type == "Prepend") {
         std::string prepend = json_string(node, "prepend", "normalizer Prepend").value_or("");
-        prepends_space = prepends_space || prepend == kMetaspace;
         out.add_prepend(std::move(prepend));
     } else if (type == "Strip") {
         out.add_strip(json_bool(node, "strip_left", true, "normalizer Strip"),
@@ -124,7 +122,6 @@ void parse_pre_tokenizer(const nlohmann::json& node, PreTokenizer& out, PreToken
         const SplitBehavior behavior = parse_behavior(node, "pre_tokenizer Split");
         const bool invert = json_bool(node, "invert", false, "pre_tokenizer Split");
         if (pattern.is_regex) {
-            facts.split_patterns.push_back(pattern.text);
             out.add_split(compile_or_fail(pattern.text, "pre_tokenizer Split"), behavior, invert);
         } else {
             out.add_literal_split(pattern.text, behavior, invert);
@@ -133,12 +130,10 @@ void parse_pre_tokenizer(const nlohmann::json& node, PreTokenizer& out, PreToken
         facts.byte_level = true;
         if (json_bool(node, "add_prefix_space", false, "pre_tokenizer ByteLevel")) out.add_prefix_space();
         if (json_bool(node, "use_regex", true, "pre_tokenizer ByteLevel")) {
-            facts.gpt2_split = true;
             out.add_split(compile_or_fail(kGpt2SplitPattern, "pre_tokenizer ByteLevel"),
                           SplitBehavior::Isolated, false);
         }
     } else if (type == "Metaspace") {
-        facts.metaspace = true;
         out.add_metaspace(replacement_of(node, "pre_tokenizer Metaspace"),
                           parse_prepend_scheme(node, "pre_tokenizer Metaspace"),
                           json_bool(node, "split", true, "pre_tokenizer Metaspace"));

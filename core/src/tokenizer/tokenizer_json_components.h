@@ -19,15 +19,11 @@ namespace vela::tokenizer {
 
 /// Facts about a parsed pre_tokenizer that the rest of loading needs.
 struct PreTokenizerFacts {
-    bool byte_level = false;                  // a ByteLevel step: the model works on bytes
-    std::vector<std::string> split_patterns;  // regexes of Split steps, in order
-    bool gpt2_split = false;                  // a ByteLevel step with use_regex
-    bool metaspace = false;                   // a Metaspace step
+    bool byte_level = false;  // a ByteLevel step: the model works on bytes
 };
 
-/// Adds the steps of tokenizer.json `normalizer` (may be null) to `out`; `has_nfc` is set when NFC is
-/// among them and `prepends_space` when a Prepend of "▁" is.
-void parse_normalizer(const nlohmann::json& node, Normalizer& out, bool& has_nfc, bool& prepends_space);
+/// Adds the steps of tokenizer.json `normalizer` (may be null) to `out`.
+void parse_normalizer(const nlohmann::json& node, Normalizer& out);
 
 /// Adds the steps of tokenizer.json `pre_tokenizer` (may be null) to `out`.
 void parse_pre_tokenizer(const nlohmann::json& node, PreTokenizer& out, PreTokenizerFacts& facts);

@@ -17,6 +17,7 @@
 #include "tokenizer/bpe_model.h"
 #include "tokenizer/byte_level.h"
 #include "tokenizer/json_util.h"
+#include "tokenizer/special_tokens.h"
 #include "tokenizer/tokenizer_json_components.h"
 
 namespace vela::tokenizer {
@@ -284,15 +285,10 @@ void load_components(const json& root, detail::TokenizerData& data) {
     read_vocabulary(*model, added ? *added : null_json, data);
 
     const json* normalizer = json_member(root, "normalizer");
-    bool prepends_space = false;
-    parse_normalizer(normalizer ? *normalizer : null_json, data.normalizer, data.has_nfc, prepends_space);
+    parse_normalizer(normalizer ? *normalizer : null_json, data.normalizer);
     PreTokenizerFacts facts;
     const json* pre_tokenizer = json_member(root, "pre_tokenizer");
     parse_pre_tokenizer(pre_tokenizer ? *pre_tokenizer : null_json, data.pre_tokenizer, facts);
-    data.add_space_prefix = prepends_space;
-    if (facts.split_patterns.size() == 1) data.pre_split_pattern = facts.split_patterns.front();
-    if (facts.gpt2_split && facts.split_patterns.empty())
-        data.pre_split_pattern = std::string(kGpt2SplitPattern);
 
     build_bpe_model(*model, facts, data);
 
@@ -334,7 +330,7 @@ Result<std::unique_ptr<detail::TokenizerData>> load_tokenizer_json(const std::fi
         data->bos_token = data->token_texts[static_cast<size_t>(*data->bos_id)];
     if (!data->eos_token && data->eos_id)
         data->eos_token = data->token_texts[static_cast<size_t>(*data->eos_id)];
-    finish_end_of_generation(*data);
+    finish_special_tokens(*data, SpecialTokenRule::HuggingFace);
     data->added_matcher = AddedTokenMatcher(data->added_tokens);
     return data;
 }

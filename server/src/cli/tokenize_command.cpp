@@ -4,6 +4,10 @@
 //   vela tokenize (--model PATH | --tokenizer PATH) (--text TEXT | --text-file PATH|- | --batch-file PATH|-)
 //                 [--add-special]
 //       -> {"ids":[...]}; with --batch-file (a JSON array of strings) -> [[...], ...]
+//   vela tokenize --tokenizer tokenizer.json --write-vocab-gguf OUT.gguf   (hidden)
+//       -> writes a vocab-only GGUF that llama.cpp tokenizes identically; prints {"gguf":"OUT.gguf"}
+//   vela tokenize --synthesize byte-level|sentencepiece --synthesize-dir DIR [--synthesize-merges N] (hidden)
+//       -> writes a synthesized tokenizer.json + tokenizer_config.json into DIR
 //   vela detokenize (--model PATH | --tokenizer PATH) (--ids 1,2,3 | --batch-file PATH|-) [--skip-special]
 //       -> {"text":"..."}; with --batch-file (a JSON array of id arrays) -> ["...", ...]
 //
@@ -89,9 +93,36 @@ struct TokenizeArgs {
     std::string text_file;
     std::string batch_file;
     bool add_special = false;
+    std::string write_vocab_gguf;  // hidden: export the tokenizer as a vocab-only GGUF instead
+    std::string synthesize;        // hidden: write a synthesized tokenizer of this style instead
+    std::string synthesize_dir;    // where --synthesize writes it
+    int32_t n_merges = 400;        // merges of the synthesized tokenizer
 };
 
 int run_tokenize(const TokenizeArgs& args, bool has_text) {
+    if (!args.synthesize.empty()) {
+        if (args.synthesize_dir.empty()) {
+            return report("tokenize",
+                          Error{Errc::InvalidArgument, "--synthesize needs --synthesize-dir DIR"});
+        }
+        if (Result<void> written =
+                write_synthesized_tokenizer(args.synthesize_dir, args.synthesize, args.n_merges);
+            !written) {
+            return report("tokenize", written.error());
+        }
+        print_json(nlohmann::json{{"tokenizer", args.synthesize_dir}});
+        return 0;
+    }
+    if (!args.write_vocab_gguf.empty()) {
+        const std::string& source = args.source.model.empty() ? args.source.tokenizer : args.source.model;
+        if (source.empty())
+            return report("tokenize", Error{Errc::InvalidArgument, "give --model PATH or --tokenizer PATH"});
+        if (Result<void> written = write_vocab_gguf(source, args.write_vocab_gguf); !written) {
+            return report("tokenize", written.error());
+        }
+        print_json(nlohmann::json{{"gguf", args.write_vocab_gguf}});
+        return 0;
+    }
     const int n_inputs =
         (has_text ? 1 : 0) + (args.text_file.empty() ? 0 : 1) + (args.batch_file.empty() ? 0 : 1);
     if (n_inputs != 1) {
@@ -218,6 +249,19 @@ void add_tokenize_commands(CLI::App& app, int& exit_code) {
     tokenize->add_option("--batch-file", tokenize_args->batch_file,
                          "a JSON array of strings ('-' = stdin); prints a JSON array of id arrays");
     tokenize->add_flag("--add-special", tokenize_args->add_special, "add BOS/EOS as the model says");
+    // Hidden (empty group): used by the tokenizer conformance tests and the test-model tooling.
+    tokenize
+        ->add_option("--write-vocab-gguf", tokenize_args->write_vocab_gguf,
+                     "write the tokenizer as a vocab-only GGUF to this path")
+        ->group("");
+    tokenize
+        ->add_option("--synthesize", tokenize_args->synthesize,
+                     "write a synthesized tokenizer: byte-level or sentencepiece")
+        ->group("");
+    tokenize->add_option("--synthesize-dir", tokenize_args->synthesize_dir, "folder for --synthesize")
+        ->group("");
+    tokenize->add_option("--synthesize-merges", tokenize_args->n_merges, "merges for --synthesize")
+        ->group("");
     tokenize->callback(
         [tokenize_args, text, &exit_code] { exit_code = run_tokenize(*tokenize_args, text->count() > 0); });
 

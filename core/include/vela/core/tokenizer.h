@@ -121,4 +121,16 @@ class IncrementalDetokenizer {
     int32_t n_spaces_to_strip_;  // leading spaces the decoder still removes from the output start
 };
 
+/// Writes a vocab-only GGUF (architecture "llama" header keys and tokenizer.* metadata, no tensors)
+/// holding the tokenizer of `tokenizer_source` (a tokenizer.json or a folder holding one) in the form
+/// llama.cpp loads and tokenizes identically. Errors name the file and what GGUF cannot express.
+Result<void> write_vocab_gguf(const std::filesystem::path& tokenizer_source,
+                              const std::filesystem::path& gguf_path);
+
+/// Writes a small synthesized tokenizer (tokenizer.json + tokenizer_config.json) into `folder`, for
+/// test models: `style` "byte-level" (Qwen 2 style, ChatML markers) or "sentencepiece" (Llama 2 style,
+/// byte fallback), with `n_merges` merges learned from a built-in text sample.
+Result<void> write_synthesized_tokenizer(const std::filesystem::path& folder, std::string_view style,
+                                         int32_t n_merges);
+
 }  // namespace vela
