@@ -135,6 +135,7 @@ struct Group {
 // The keywords of a conjunction of schemas, merged (see the exact merge rules in merge()).
 struct Merged {
     bool impossible = false;
+    bool constrained = false;  // some validation keyword other than anyOf/oneOf was merged
     uint8_t types = kAllTypes;
     std::optional<std::vector<Json>> literals;
     std::string other_keyword;  // a validation keyword beside type/enum/const, for the enum error
@@ -331,6 +332,7 @@ class SchemaCompiler {
     }
 
     void note_other(Merged& m, const std::string& key, const std::string& pointer) {
+        m.constrained = true;
         if (m.other_keyword.empty()) {
             m.other_keyword = key;
             m.other_pointer = pointer;
@@ -417,6 +419,7 @@ class SchemaCompiler {
                 return ok;
             }
             m.types &= bits;
+            m.constrained = true;
             if (m.types & kObject) {
                 if (auto ok = check_strict_object(s, p); !ok) return ok;
             }
@@ -424,6 +427,7 @@ class SchemaCompiler {
             if (auto ok = check_strict_object(s, p); !ok) return ok;
         }
         auto restrict_literals = [&](std::vector<Json> values) {
+            m.constrained = true;
             if (!m.literals) {
                 m.literals = std::move(values);
                 return;
@@ -700,6 +704,9 @@ class SchemaCompiler {
         m.groups.erase(m.groups.begin());
         std::vector<ExprId> options;
         std::vector<Merged> branches;
+        // Without other constraints a branch compiles on its own, so a $ref branch becomes a call of
+        // its rule (recursion through anyOf stays finite); otherwise the branch is merged into the rest.
+        const bool alone = !m.constrained && m.groups.empty();
         for (const Part& branch : group.branches) {
             if (++n_alternatives_ > kMaxAlternatives) {
                 return schema_error(
@@ -708,7 +715,7 @@ class SchemaCompiler {
             }
             Merged with = m;
             if (auto ok = merge(with, branch, depth + 1); !ok) return std::move(ok).error();
-            auto expr = emit(with, depth + 1);
+            auto expr = alone ? compile({branch}, depth + 1) : emit(with, depth + 1);
             if (!expr) return expr;
             options.push_back(*expr);
             branches.push_back(std::move(with));

@@ -21,8 +21,8 @@ namespace vela::grammar {
 
 /// What switches a lazy constraint from free text to its grammar.
 struct LazyTriggers {
-    std::vector<std::string> texts;  // the grammar starts right after any of these strings
-    std::vector<TokenId> tokens;     // ... or right after any of these tokens
+    std::vector<std::string> texts{};  // the grammar starts right after any of these strings
+    std::vector<TokenId> tokens{};     // ... or right after any of these tokens
 };
 
 /// A factory of lazy constraints: free text, then `grammar` from right after a trigger.

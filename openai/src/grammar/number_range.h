@@ -22,7 +22,7 @@ namespace vela::grammar {
 struct Decimal {
     bool negative = false;         // never set for zero
     std::string int_digits = "0";  // no leading zeros
-    std::string frac_digits;       // no trailing zeros
+    std::string frac_digits{};     // no trailing zeros
     /// True for 0.
     bool is_zero() const { return int_digits == "0" && frac_digits.empty(); }
     /// True when there is no fractional part.
@@ -38,12 +38,12 @@ int compare(const Decimal& a, const Decimal& b);
 
 /// What restricts a number.
 struct NumberConstraints {
-    std::optional<Decimal> lower;        // minimum or exclusiveMinimum
-    bool lower_exclusive = false;        // lower is exclusiveMinimum
-    std::optional<Decimal> upper;        // maximum or exclusiveMaximum
-    bool upper_exclusive = false;        // upper is exclusiveMaximum
-    std::optional<Decimal> multiple_of;  // must be > 0
-    bool integer_only = false;           // type integer
+    std::optional<Decimal> lower{};        // minimum or exclusiveMinimum
+    bool lower_exclusive = false;          // lower is exclusiveMinimum
+    std::optional<Decimal> upper{};        // maximum or exclusiveMaximum
+    bool upper_exclusive = false;          // upper is exclusiveMaximum
+    std::optional<Decimal> multiple_of{};  // must be > 0
+    bool integer_only = false;             // type integer
 };
 
 /// An expression for the JSON numbers satisfying `constraints` (may be the empty language); errors

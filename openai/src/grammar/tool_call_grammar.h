@@ -14,9 +14,9 @@ namespace vela::grammar {
 
 /// A function tool as far as its call grammar is concerned.
 struct ToolSchema {
-    std::string name;             // the function name
-    std::string parameters_json;  // JSON schema of the arguments; empty = any JSON object
-    bool strict = false;          // OpenAI strict mode for this tool's schema
+    std::string name{};             // the function name
+    std::string parameters_json{};  // JSON schema of the arguments; empty = any JSON object
+    bool strict = false;            // OpenAI strict mode for this tool's schema
 };
 
 /// {"name": "<tool.name>", "<arguments_key>": <arguments>} in this member order, bounded whitespace.
