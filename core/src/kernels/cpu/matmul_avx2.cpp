@@ -407,7 +407,7 @@ const cpu::MatmulBackend kBackend = {
         {cpu::ActFormat::F32, nullptr},  // Q8_K: activations only
         {cpu::ActFormat::F32, nullptr},  // I32
     }},
-    {nullptr, prep_f16, prep_bf16, prep_q8, prep_q8k},
+    {nullptr, prep_f16, prep_bf16, prep_q8, prep_q8k, nullptr},
 };
 
 }  // namespace

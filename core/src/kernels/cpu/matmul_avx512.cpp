@@ -1,12 +1,13 @@
 // AVX-512 matmul kernels (F, BW, VL, DQ, VNNI) for the formats that dominate real models: Q8_0, Q4_0,
 // Q4_1, Q5_0, Q5_1 (two 32-element blocks per 512-bit step, vpdpbusd with the sign moved onto the
-// activations), Q4_K and Q5_K (64 codes per step, maddubs then vpdpwssd with the sub-block scales),
-// Q6_K (as Q4_K, with the sub-block scales gathered by vpermw) and F16/BF16/F32 (16 lanes). The
-// remaining dtypes and the activation preparers are the AVX2 ones, so both backends see identical
-// activation blocks and differ only in summation order; numerics as documented in kernels/ops.h.
-// GCC 12's AVX-512 headers define their "undefined" vectors as self-initialized variables, which
-// -Wuninitialized reports inside every intrinsic that uses one (GCC bug 105593, fixed in GCC 13).
-// The warnings point into the header, so silencing them while it is read is enough.
+// activations, which are laid out so a step loads its codes and scales with one load each), Q4_K and Q5_K (64
+// codes per step, maddubs then vpdpwssd with the sub-block scales), Q6_K (as Q4_K, with the sub-block scales
+// gathered by vpermw) and F16/BF16/F32 (16 lanes). The other activation preparers are the AVX2 ones; all
+// produce the values of quant/quantize.cpp's rules, so both backends see identical activation blocks and
+// differ only in summation order (numerics as documented in kernels/ops.h). GCC 12's AVX-512 headers define
+// their "undefined" vectors as self-initialized variables, which -Wuninitialized reports inside every
+// intrinsic that uses one (GCC bug 105593, fixed in GCC 13). The warnings point into the header, so silencing
+// them while it is read is enough.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
@@ -41,13 +42,6 @@ inline __m512i join(__m256i lo, __m256i hi) {
 
 inline float hsum(__m512 v) {
     return _mm512_reduce_add_ps(v);
-}
-
-// acc + the sums of 4 products of signed w and signed x per int32 lane (|x| <= 127).
-inline __m512i dot_i8_i8(__m512i acc, __m512i w, __m512i x) {
-    const __mmask64 negative = _mm512_movepi8_mask(w);
-    const __m512i x_signed = _mm512_mask_sub_epi8(x, negative, _mm512_setzero_si512(), x);
-    return _mm512_dpbusd_epi32(acc, _mm512_abs_epi8(w), x_signed);
 }
 
 template <class T>
@@ -143,60 +137,86 @@ inline __m512i high_bits2(const uint8_t* a, const uint8_t* b) {
     return _mm512_maskz_mov_epi8(mask, _mm512_set1_epi8(0x10));
 }
 
+// Activations in the Q8Pairs layout (matmul_driver.h); same values as the AVX2 prep_q8 and
+// quant/quantize.cpp's quantize_act_q8, bit for bit.
+void prep_q8_pairs(const float* x, int64_t k, std::byte* out) {
+    const int64_t nb = k / kQk32;
+    auto* qs = reinterpret_cast<int8_t*>(out);
+    auto* pairs = reinterpret_cast<float*>(out + k);
+    auto* ds = pairs + (nb + 1) / 2 * 16;
+    for (int64_t b = 0; b < nb; ++b, x += kQk32) {
+        const __m512 v0 = _mm512_loadu_ps(x);
+        const __m512 v1 = _mm512_loadu_ps(x + 16);
+        const float amax = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(v0), _mm512_abs_ps(v1)));
+        const float id = amax != 0.0f ? 127.0f / amax : 0.0f;
+        const __m512 scale = _mm512_set1_ps(id);
+        const int rounding = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
+        const __m512i q0 = _mm512_cvtps_epi32(_mm512_roundscale_ps(_mm512_mul_ps(v0, scale), rounding));
+        const __m512i q1 = _mm512_cvtps_epi32(_mm512_roundscale_ps(_mm512_mul_ps(v1, scale), rounding));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(qs + kQk32 * b), _mm512_cvtepi32_epi8(q0));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(qs + kQk32 * b + 16), _mm512_cvtepi32_epi8(q1));
+        const auto sum = static_cast<float>(_mm512_reduce_add_epi32(_mm512_add_epi32(q0, q1)));
+        const float d = amax / 127.0f;
+        const float d_rounded = _cvtsh_ss(_cvtss_sh(d, _MM_FROUND_TO_NEAREST_INT));
+        ds[b] = _cvtsh_ss(_cvtss_sh(d * sum, _MM_FROUND_TO_NEAREST_INT));
+        _mm256_storeu_ps(pairs + 8 * b, _mm256_set1_ps(d_rounded));
+    }
+    if (nb % 2 == 1) _mm256_storeu_ps(pairs + 8 * nb, _mm256_setzero_ps());
+}
+
+// Two blocks per step against Q8Pairs activations: one 64-byte load of codes and one of the pair's
+// scales per activation row. A missing second block (odd block count) repeats the first, whose
+// products then meet a zero activation scale.
 template <class Format>
 struct DotQ32 {
     template <int NR>
     static void run(const std::byte* w, const std::byte* act, int64_t stride, int64_t k, float* y,
                     int64_t ys) {
         const auto* wb = reinterpret_cast<const typename Format::Block*>(w);
-        const ActBlockQ8* xb[NR];
+        const int64_t nb = k / kQk32;
+        const int8_t* xq[NR];
+        const float* xpairs[NR];
+        const float* xds[NR];
         __m512 acc[NR];
         float acc_min[NR];
         for (int r = 0; r < NR; ++r) {
-            xb[r] = act_row<ActBlockQ8>(act, stride, r);
+            const std::byte* row = act + r * stride;
+            xq[r] = reinterpret_cast<const int8_t*>(row);
+            xpairs[r] = reinterpret_cast<const float*>(row + k);
+            xds[r] = xpairs[r] + (nb + 1) / 2 * 16;
             acc[r] = _mm512_setzero_ps();
             acc_min[r] = 0.0f;
         }
-        const int64_t nb = k / kQk32;
-        int64_t b = 0;
-        for (; b + 2 <= nb; b += 2) {
-            const __m512i q = Format::codes(wb[b], wb[b + 1]);
-            const float d0 = f16(wb[b].d);
-            const float d1 = f16(wb[b + 1].d);
-            for (int r = 0; r < NR; ++r) {
-                const __m512i x = join(load256(xb[r][b].qs), load256(xb[r][b + 1].qs));
-                __m512i p;
-                if constexpr (Format::kSigned) {
-                    p = dot_i8_i8(_mm512_setzero_si512(), q, x);
-                } else {
-                    p = _mm512_dpbusd_epi32(_mm512_setzero_si512(), q, x);
-                    acc_min[r] += f16(wb[b].m) * xb[r][b].ds + f16(wb[b + 1].m) * xb[r][b + 1].ds;
+        for (int64_t b = 0; b < nb; b += 2) {
+            const bool has_second = b + 1 < nb;
+            const typename Format::Block& second = wb[has_second ? b + 1 : b];
+            const __m512i q = Format::codes(wb[b], second);
+            const __m512 dw =
+                _mm512_insertf32x8(_mm512_set1_ps(f16(wb[b].d)), _mm256_set1_ps(f16(second.d)), 1);
+            if constexpr (Format::kSigned) {
+                const __m512i q_abs = _mm512_abs_epi8(q);
+                const __mmask64 negative = _mm512_movepi8_mask(q);
+                for (int r = 0; r < NR; ++r) {
+                    const __m512i x = load512(xq[r] + kQk32 * b);
+                    const __m512i x_signed = _mm512_mask_sub_epi8(x, negative, _mm512_setzero_si512(), x);
+                    const __m512i p = _mm512_dpbusd_epi32(_mm512_setzero_si512(), q_abs, x_signed);
+                    const __m512 scale = _mm512_mul_ps(dw, _mm512_loadu_ps(xpairs[r] + 8 * b));
+                    acc[r] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p), scale, acc[r]);
                 }
-                const __m512 scale = _mm512_insertf32x8(_mm512_set1_ps(d0 * xb[r][b].d),
-                                                        _mm256_set1_ps(d1 * xb[r][b + 1].d), 1);
-                acc[r] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p), scale, acc[r]);
-            }
-        }
-        float tail[NR] = {};
-        if (b < nb) {
-            // The odd last block: both halves from the same block, the upper half's scale 0.
-            const __m512i q = Format::codes(wb[b], wb[b]);
-            const float d0 = f16(wb[b].d);
-            for (int r = 0; r < NR; ++r) {
-                const __m256i x256 = load256(xb[r][b].qs);
-                const __m512i x = join(x256, x256);
-                __m512i p;
-                if constexpr (Format::kSigned) {
-                    p = dot_i8_i8(_mm512_setzero_si512(), q, x);
-                } else {
-                    p = _mm512_dpbusd_epi32(_mm512_setzero_si512(), q, x);
-                    acc_min[r] += f16(wb[b].m) * xb[r][b].ds;
+            } else {
+                const float m0 = f16(wb[b].m);
+                const float m1 = has_second ? f16(second.m) : 0.0f;
+                for (int r = 0; r < NR; ++r) {
+                    const __m512i p =
+                        _mm512_dpbusd_epi32(_mm512_setzero_si512(), q, load512(xq[r] + kQk32 * b));
+                    const __m512 scale = _mm512_mul_ps(dw, _mm512_loadu_ps(xpairs[r] + 8 * b));
+                    acc[r] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p), scale, acc[r]);
+                    acc_min[r] += m0 * xds[r][b] + (has_second ? m1 * xds[r][b + 1] : 0.0f);
                 }
-                tail[r] = d0 * xb[r][b].d * static_cast<float>(simd::hsum_i32(_mm512_castsi512_si256(p)));
             }
         }
         for (int r = 0; r < NR; ++r)
-            y[r * ys] = hsum(acc[r]) + tail[r] + acc_min[r];
+            y[r * ys] = hsum(acc[r]) + acc_min[r];
     }
 };
 
@@ -365,14 +385,18 @@ const cpu::MatmulBackend& backend() {
     static const cpu::MatmulBackend table = [] {
         cpu::MatmulBackend t = avx2::matmul_backend();
         auto set = [&](DType dtype, cpu::RowDotFn fn) { t.by_dtype[static_cast<size_t>(dtype)].dot = fn; };
+        auto set_pairs = [&](DType dtype, cpu::RowDotFn fn) {
+            t.by_dtype[static_cast<size_t>(dtype)] = cpu::MatmulKernel{cpu::ActFormat::Q8Pairs, fn};
+        };
+        t.prep[static_cast<size_t>(cpu::ActFormat::Q8Pairs)] = prep_q8_pairs;
         set(DType::F32, row_dot<DotFloat<LoadF32>>);
         set(DType::F16, row_dot<DotFloat<LoadF16>>);
         set(DType::BF16, row_dot<DotFloat<LoadBF16>>);
-        set(DType::Q8_0, row_dot<DotQ32<FormatQ8_0>>);
-        set(DType::Q4_0, row_dot<DotQ32<FormatQ4_0>>);
-        set(DType::Q4_1, row_dot<DotQ32<FormatQ4_1>>);
-        set(DType::Q5_0, row_dot<DotQ32<FormatQ5_0>>);
-        set(DType::Q5_1, row_dot<DotQ32<FormatQ5_1>>);
+        set_pairs(DType::Q8_0, row_dot<DotQ32<FormatQ8_0>>);
+        set_pairs(DType::Q4_0, row_dot<DotQ32<FormatQ4_0>>);
+        set_pairs(DType::Q4_1, row_dot<DotQ32<FormatQ4_1>>);
+        set_pairs(DType::Q5_0, row_dot<DotQ32<FormatQ5_0>>);
+        set_pairs(DType::Q5_1, row_dot<DotQ32<FormatQ5_1>>);
         set(DType::Q4_K, row_dot<DotQ45K<false>>);
         set(DType::Q5_K, row_dot<DotQ45K<true>>);
         set(DType::Q6_K, row_dot<DotQ6K>);

@@ -15,25 +15,28 @@
 namespace vela::kernels::cpu {
 namespace {
 
-// Bytes of one prepared activation row of length k.
+// Rows of output handed to a thread at a time: enough to amortize the call, few enough to balance.
+constexpr int64_t kRowGrain = 16;
+
+}  // namespace
+
 int64_t act_row_bytes(ActFormat format, int64_t k) {
+    const int64_t n_blocks32 = k / kQk32;
     switch (format) {
         case ActFormat::F32:
         case ActFormat::F16:
         case ActFormat::BF16:
             return k * static_cast<int64_t>(sizeof(float));
         case ActFormat::Q8:
-            return k / kQk32 * static_cast<int64_t>(sizeof(ActBlockQ8));
+            return n_blocks32 * static_cast<int64_t>(sizeof(ActBlockQ8));
         case ActFormat::Q8K:
             return k / kQkK * static_cast<int64_t>(sizeof(BlockQ8_K));
+        case ActFormat::Q8Pairs:
+            return k + (n_blocks32 + 1) / 2 * 16 * static_cast<int64_t>(sizeof(float)) +
+                   n_blocks32 * static_cast<int64_t>(sizeof(float));
     }
     return 0;
 }
-
-// Rows of output handed to a thread at a time: enough to amortize the call, few enough to balance.
-constexpr int64_t kRowGrain = 16;
-
-}  // namespace
 
 void run_matmul(const MatmulBackend& backend, ThreadPool& pool, const float* x, int64_t n,
                 const TensorView& w, float* y) {

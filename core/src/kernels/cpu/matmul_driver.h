@@ -17,12 +17,18 @@ inline constexpr int kMaxActRows = 4;
 
 /// How the activations are prepared for a weight dtype.
 enum class ActFormat {
-    F32,   // the f32 rows as given
-    F16,   // rounded to F16, stored as f32
-    BF16,  // rounded to BF16, stored as f32
-    Q8,    // ActBlockQ8 blocks of 32
-    Q8K,   // BlockQ8_K blocks of 256
+    F32,      // the f32 rows as given
+    F16,      // rounded to F16, stored as f32
+    BF16,     // rounded to BF16, stored as f32
+    Q8,       // ActBlockQ8 blocks of 32
+    Q8K,      // BlockQ8_K blocks of 256
+    Q8Pairs,  // the ActBlockQ8 values laid out for 512-bit steps over two blocks: all codes (k bytes),
+              // then per pair of blocks 16 floats (d of the first block x 8, d of the second x 8; 0
+              // for a missing second block), then each block's ds (k / 32 floats)
 };
+
+/// Bytes of one prepared activation row of length k in `format`.
+int64_t act_row_bytes(ActFormat format, int64_t k);
 
 /// y[r * y_stride] = dot(weight row `w`, activation row r at act + r * act_stride) for r < n_act.
 using RowDotFn = void (*)(const std::byte* w, const std::byte* act, int64_t act_stride, int64_t k, int n_act,
@@ -41,7 +47,7 @@ struct MatmulKernel {
 /// A backend's matmul: one kernel per DType, and its activation preparers per ActFormat.
 struct MatmulBackend {
     std::array<MatmulKernel, 13> by_dtype;  // indexed by DType
-    std::array<ActPrepFn, 5> prep;          // indexed by ActFormat
+    std::array<ActPrepFn, 6> prep;          // indexed by ActFormat
 };
 
 /// Runs y = x * w^T with `backend`'s kernels on `pool`.
