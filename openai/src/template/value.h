@@ -44,7 +44,7 @@ enum class ListKind : uint8_t { List, Tuple, DictItems, DictKeys, DictValues, Ge
 
 /// Why a value is undefined; selects the message Jinja2 would give when it is used.
 enum class UndefinedReason : uint8_t {
-    Plain,      // no hint: "'...' is undefined" without a name
+    Plain,      // the name, if any, is the whole message ("No first item, sequence was empty.")
     Name,       // a variable that does not exist
     Attribute,  // an attribute or key missing from an object
     Element,    // an index missing from a sequence
