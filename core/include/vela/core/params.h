@@ -36,6 +36,7 @@ struct GenerationParams {
     std::vector<std::string> stop{};  // stop strings (non-empty), matched across tokens, trimmed from text
     std::vector<TokenId> stop_token_ids{};  // tokens that finish with Stop (even with ignore_eos)
     bool ignore_eos = false;                // end-of-generation tokens do not finish generation
+    bool skip_special_tokens = true;        // leave special (control) tokens out of the text
     int32_t n = 1;                          // independent choices sharing the prompt's KV blocks, >= 1
     bool logprobs = false;                  // report each generated token's log-probability
     int32_t top_logprobs = 0;               // with logprobs: also the most likely alternatives, 0..20

@@ -19,6 +19,7 @@ struct EngineStats {
     int64_t requests_finished = 0;       // requests that ended normally (stop, length, stop string)
     int64_t requests_cancelled = 0;      // requests cancelled by their caller or by shutdown
     int64_t requests_failed = 0;         // requests that ended with an error
+    int64_t preemptions = 0;             // sequences preempted for lack of KV blocks (later recomputed)
     double uptime_ms = 0.0;              // time since the engine started
 };
 
