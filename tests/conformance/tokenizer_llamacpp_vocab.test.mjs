@@ -1,27 +1,31 @@
-// vela's GGUF tokenizers against llama.cpp's own vocabulary test vectors: the ggml-vocab-*.gguf files in
-// the llama.cpp source that node-llama-cpp ships, each with .inp (inputs separated by a
-// "__ggml_vocab_test__" line) and .out (one line of expected ids per input). llama.cpp's test runs them
-// with add_special = false and parse_special = false; none of the inputs spells a special token, so
-// `vela tokenize` without --add-special reproduces those options. Every case must match exactly.
+// vela's GGUF tokenizers against llama.cpp on the ggml-vocab-*.gguf files of the llama.cpp source that
+// node-llama-cpp ships:
+//   1. llama.cpp's own test vectors: each file's .inp (inputs separated by a "__ggml_vocab_test__" line)
+//      and .out (one line of expected ids per input). llama.cpp's test runs them with add_special = false
+//      and parse_special = false; none of the inputs spells a special token, so `vela tokenize` without
+//      --add-special reproduces those options. Every case must match exactly.
+//   2. llama.cpp itself (node-llama-cpp, vocabOnly) on vela's corpus of awkward text, special tokens in
+//      the text recognized (`model.tokenize(text, true)`), with and without BOS.
 import assert from "node:assert/strict";
 import {readFileSync} from "node:fs";
 import path from "node:path";
-import {test} from "node:test";
+import {after, test} from "node:test";
+import {getLlama} from "node-llama-cpp";
 
 import {llamaCppSourceDir} from "./lib/llamacpp_source.mjs";
+import {corpus, jsRegexDivergences} from "./lib/tokenizer_corpus.mjs";
 import {velaRun, velaTokenize} from "./lib/vela_tokenizer_cli.mjs";
 
 // Every vocabulary with test vectors whose tokenizer vela implements.
 const kVocabs = [
     "llama-bpe", "llama-spm", "qwen2", "gpt-2", "phi-3", "qwen35", "deepseek-llm", "deepseek-coder",
-    "falcon", "starcoder", "refact", "command-r", "mpt",
+    "falcon", "starcoder", "refact", "command-r", "mpt", "gemma-4",
 ];
 
 // Vocabularies with test vectors whose tokenizer model vela does not implement: loading must fail
 // with an error naming the model type.
 const kUnsupported = [
     ["bert-bge", "bert"],
-    ["gemma-4", "gemma4"],
 ];
 
 function readCases(modelsDir, vocab) {
@@ -59,6 +63,34 @@ for (const vocab of kVocabs) {
         });
         console.log(`${vocab}: ${passed} of ${inputs.length} cases pass`);
         assert.deepEqual(failures, [], `${vocab}: ${failures.length} cases differ from llama.cpp`);
+    });
+}
+
+const llama = await getLlama({gpu: false, build: "never", logLevel: "error"});
+after(() => llama.dispose());
+const texts = [...corpus, ...jsRegexDivergences];
+
+for (const vocab of kVocabs) {
+    test(`llama.cpp on the awkward-text corpus: ${vocab}`, async () => {
+        const file = path.join(modelsDir, `ggml-vocab-${vocab}.gguf`);
+        const model = await llama.loadModel({modelPath: file, vocabOnly: true});
+        try {
+            for (const addSpecial of [false, true]) {
+                const got = velaTokenize(file, texts, {addSpecial});
+                const failures = [];
+                texts.forEach((text, i) => {
+                    let expected = Array.from(model.tokenize(text, true), Number);
+                    if (addSpecial && model.tokens.shouldPrependBosToken) expected = [Number(model.tokens.bos), ...expected];
+                    if (JSON.stringify(expected) !== JSON.stringify(got[i]) && failures.length < 5) {
+                        failures.push(`${JSON.stringify(text).slice(0, 80)}: llama.cpp ${JSON.stringify(expected).slice(0, 160)}, vela ${JSON.stringify(got[i]).slice(0, 160)}`);
+                    }
+                });
+                assert.deepEqual(failures, [], `${vocab} (add_special=${addSpecial}) differs from llama.cpp`);
+            }
+            console.log(`${vocab}: llama.cpp == vela on ${texts.length} corpus texts, with and without BOS`);
+        } finally {
+            await model.dispose();
+        }
     });
 }
 

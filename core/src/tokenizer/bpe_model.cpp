@@ -75,6 +75,13 @@ void BpeModel::push_initial(std::string_view unit, std::vector<TokenId>& symbols
 }
 
 void BpeModel::encode_word(std::string_view word, std::vector<TokenId>& out) const {
+    if (options_.whole_newline_runs && word.find_first_not_of('\n') == std::string_view::npos) {
+        const TokenId whole = find(word);
+        if (whole >= 0) {
+            out.push_back(whole);
+            return;
+        }
+    }
     if (options_.ignore_merges) {
         const TokenId whole = find(word);
         if (whole >= 0) {

@@ -35,6 +35,7 @@ struct BpeOptions {
     SymbolUnit unit = SymbolUnit::Byte;  // initial symbols: bytes (byte-level) or characters
     bool byte_fallback = false;          // unknown characters become <0xXX> byte tokens
     bool ignore_merges = false;          // a word found in the vocabulary is one token
+    bool whole_newline_runs = false;     // a word of only '\n' found in the vocabulary is one token (Gemma 4)
     bool fuse_unk = false;               // consecutive unknown tokens in a word become one
     std::optional<TokenId> unk_id;       // the unknown token, if the vocabulary has one
 };

@@ -6,12 +6,15 @@
 // - model "llama": SentencePiece BPE by score; each text section gets a leading "▁" when
 //   add_space_prefix is on (the default), spaces become "▁", and unknown characters become <0xXX>
 //   byte tokens.
+// - model "gemma4": BPE by rank over characters with spaces as "▁" (see build_gemma4).
 //
-// In both, control, user-defined and unknown tokens are cut out of the text first, and BOS/EOS are
+// In all, control, user-defined and unknown tokens are cut out of the text first, and BOS/EOS are
 // added per add_bos_token / add_eos_token with llama.cpp's defaults for the vocabulary type.
 #include "tokenizer/gguf_tokenizer_loader.h"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "tokenizer/bpe_model.h"
 #include "tokenizer/byte_level.h"
@@ -134,6 +137,62 @@ Result<std::vector<float>> read_scores(const GgufReader& r, size_t n) {
     return std::move(*values);
 }
 
+// The merges of tokenizer.ggml.merges as id triples; `to_unit` turns stored text into the model's
+// symbol space (raw bytes for byte-level vocabularies).
+template <class ToUnit>
+Result<std::vector<BpeMerge>> read_merges(const GgufReader& r, const PieceMap& vocab, ToUnit to_unit) {
+    const GgufValue* merges_value = r.file.find("tokenizer.ggml.merges");
+    std::optional<std::vector<std::string_view>> merges =
+        merges_value ? merges_value->as_string_views() : std::nullopt;
+    if (!merges) return r.error(Errc::Corrupt, "tokenizer.ggml.merges is missing or not an array of strings");
+    std::vector<BpeMerge> rules;
+    rules.reserve(merges->size());
+    for (size_t rank = 0; rank < merges->size(); ++rank) {
+        const std::string_view merge = (*merges)[rank];
+        // The separator is the first space after the first character (a left part may be a space).
+        const size_t space = merge.size() > 1 ? merge.find(' ', 1) : std::string_view::npos;
+        std::optional<std::string> left;
+        std::optional<std::string> right;
+        if (space != std::string_view::npos) {
+            left = to_unit(merge.substr(0, space));
+            right = to_unit(merge.substr(space + 1));
+        }
+        const auto li = left ? vocab.find(*left) : vocab.end();
+        const auto ri = right ? vocab.find(*right) : vocab.end();
+        const auto result = (left && right) ? vocab.find(*left + *right) : vocab.end();
+        if (li == vocab.end() || ri == vocab.end() || result == vocab.end()) {
+            return r.error(Errc::Corrupt, "tokenizer.ggml.merges[" + std::to_string(rank) + "] \"" +
+                                              std::string(merge) +
+                                              "\" uses or makes a token missing from the vocabulary");
+        }
+        rules.push_back({li->second, ri->second, result->second});
+    }
+    return rules;
+}
+
+std::array<TokenId, 256> byte_tokens_of(const detail::TokenizerData& data) {
+    std::array<TokenId, 256> byte_tokens;
+    byte_tokens.fill(-1);
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    for (int b = 0; b < 256; ++b) {
+        const auto it = data.text_to_id.find(std::string("<0x") + kHex[b >> 4] + kHex[b & 15] + ">");
+        if (it != data.text_to_id.end()) byte_tokens[static_cast<size_t>(b)] = it->second;
+    }
+    return byte_tokens;
+}
+
+// Pieces of a SentencePiece-style vocabulary: byte tokens give their byte, others their text with
+// "▁" read as a space.
+void sentencepiece_pieces(detail::TokenizerData& data) {
+    const size_t n = data.token_texts.size();
+    data.pieces.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+        const std::optional<char> byte =
+            data.token_types[i] == TokenType::Byte ? byte_token_value(data.token_texts[i]) : std::nullopt;
+        data.pieces[i] = byte ? std::string(1, *byte) : replace_metaspace(data.token_texts[i]);
+    }
+}
+
 Result<void> build_byte_level(const GgufReader& r, detail::TokenizerData& data, bool& add_bos_default) {
     const std::string pre = r.file.get_string("tokenizer.ggml.pre").value_or("");
     std::optional<GgufPreTokenizer> entry = find_gguf_pre_tokenizer(pre);
@@ -164,38 +223,15 @@ Result<void> build_byte_level(const GgufReader& r, detail::TokenizerData& data, 
         data.pieces[i] = decodes_bytes && bytes ? *bytes : data.token_texts[i];
     }
 
-    const GgufValue* merges_value = r.file.find("tokenizer.ggml.merges");
-    std::optional<std::vector<std::string_view>> merges =
-        merges_value ? merges_value->as_string_views() : std::nullopt;
-    if (!merges) return r.error(Errc::Corrupt, "tokenizer.ggml.merges is missing or not an array of strings");
-    std::vector<BpeMerge> rules;
-    rules.reserve(merges->size());
-    for (size_t rank = 0; rank < merges->size(); ++rank) {
-        const std::string_view merge = (*merges)[rank];
-        const size_t space = merge.find(' ', 1);
-        std::optional<std::string> left;
-        std::optional<std::string> right;
-        if (space != std::string_view::npos) {
-            left = byte_level_to_bytes(merge.substr(0, space));
-            right = byte_level_to_bytes(merge.substr(space + 1));
-        }
-        const auto li = left ? vocab.find(*left) : vocab.end();
-        const auto ri = right ? vocab.find(*right) : vocab.end();
-        const auto result = (left && right) ? vocab.find(*left + *right) : vocab.end();
-        if (li == vocab.end() || ri == vocab.end() || result == vocab.end()) {
-            return r.error(Errc::Corrupt, "tokenizer.ggml.merges[" + std::to_string(rank) + "] \"" +
-                                              std::string(merge) +
-                                              "\" uses or makes a token missing from the vocabulary");
-        }
-        rules.push_back({li->second, ri->second, result->second});
-    }
+    Result<std::vector<BpeMerge>> rules = read_merges(r, vocab, byte_level_to_bytes);
+    if (!rules) return std::move(rules).error();
     std::array<TokenId, 256> no_byte_tokens;
     no_byte_tokens.fill(-1);
     BpeOptions options;
     options.unit = SymbolUnit::Byte;
     options.ignore_merges = entry->ignore_merges;
     options.unk_id = data.unk_id;
-    data.model = std::make_unique<BpeModel>(options, std::move(vocab), rules, no_byte_tokens);
+    data.model = std::make_unique<BpeModel>(options, std::move(vocab), *rules, no_byte_tokens);
     return {};
 }
 
@@ -208,26 +244,48 @@ Result<void> build_sentencepiece(const GgufReader& r, detail::TokenizerData& dat
     if (add_space_prefix) data.normalizer.add_prepend(" ");
     data.normalizer.add_replace(" ", std::string(kMetaspace));
 
-    std::array<TokenId, 256> byte_tokens;
-    byte_tokens.fill(-1);
-    data.pieces.resize(n);
-    for (size_t i = 0; i < n; ++i) {
-        const std::optional<char> byte =
-            data.token_types[i] == TokenType::Byte ? byte_token_value(data.token_texts[i]) : std::nullopt;
-        data.pieces[i] = byte ? std::string(1, *byte) : replace_metaspace(data.token_texts[i]);
-    }
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    for (int b = 0; b < 256; ++b) {
-        const auto it = data.text_to_id.find(std::string("<0x") + kHex[b >> 4] + kHex[b & 15] + ">");
-        if (it != data.text_to_id.end()) byte_tokens[static_cast<size_t>(b)] = it->second;
-    }
+    sentencepiece_pieces(data);
     // llama.cpp's detokenizer drops the space it added in front of the text.
     if (add_space_prefix) {
         data.leading_strip = LeadingStrip::Output;
         data.n_leading_strip = 1;
     }
-    data.model = std::make_unique<SpmModel>(data.text_to_id, std::move(*scores), byte_tokens, data.unk_id);
+    data.model =
+        std::make_unique<SpmModel>(data.text_to_id, std::move(*scores), byte_tokens_of(data), data.unk_id);
     return {};
+}
+
+// Gemma 4: BPE by merge rank over UTF-8 characters with spaces written as "▁", words split at
+// newline runs, runs of newlines taken whole when the vocabulary has them, <0xXX> byte fallback, and
+// BOS always added (llama.cpp overrides add_bos_token for this vocabulary).
+Result<void> build_gemma4(const GgufReader& r, detail::TokenizerData& data) {
+    data.kind = VocabKind::CharBpe;
+    data.normalizer.add_replace(" ", std::string(kMetaspace));
+    Result<Regex> newline_runs = Regex::compile("[^\\n]+|[\\n]+");
+    if (!newline_runs) return r.error(Errc::Internal, newline_runs.error().message());
+    data.pre_tokenizer.add_split(std::move(*newline_runs), SplitBehavior::Isolated, false);
+    sentencepiece_pieces(data);
+    Result<std::vector<BpeMerge>> rules = read_merges(
+        r, data.text_to_id, [](std::string_view text) { return std::optional<std::string>(text); });
+    if (!rules) return std::move(rules).error();
+    BpeOptions options;
+    options.unit = SymbolUnit::Char;
+    options.byte_fallback = true;
+    options.whole_newline_runs = true;
+    data.model = std::make_unique<BpeModel>(options, data.text_to_id, *rules, byte_tokens_of(data));
+    return {};
+}
+
+// llama.cpp gives Phi-3 models (recognized by general.name) right-stripping special tokens: every
+// special or added token but <unk>, <s> and <|endoftext|> swallows the whitespace after it.
+void apply_phi3_rstrip(const GgufFile& file, detail::TokenizerData& data) {
+    std::string name = file.get_string("general.name").value_or("");
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (name.find("phi-3") == std::string::npos && name.find("phi3") == std::string::npos) return;
+    for (AddedToken& t : data.added_tokens) {
+        t.rstrip = t.content != "<unk>" && t.content != "<s>" && t.content != "<|endoftext|>";
+    }
 }
 
 }  // namespace
@@ -239,10 +297,11 @@ Result<std::unique_ptr<detail::TokenizerData>> load_gguf_tokenizer(const GgufFil
     const std::optional<std::string> model = file.get_string("tokenizer.ggml.model");
     if (!model)
         return r.error(Errc::Corrupt, "tokenizer.ggml.model is missing (the file holds no tokenizer)");
-    if (*model != "gpt2" && *model != "llama") {
-        return r.error(Errc::Unsupported, "tokenizer.ggml.model \"" + *model +
-                                              "\" is not supported (vela reads \"gpt2\" byte-level BPE and "
-                                              "\"llama\" SentencePiece vocabularies)");
+    if (*model != "gpt2" && *model != "llama" && *model != "gemma4") {
+        return r.error(Errc::Unsupported,
+                       "tokenizer.ggml.model \"" + *model +
+                           "\" is not supported (vela reads \"gpt2\" byte-level BPE, \"llama\" "
+                           "SentencePiece and \"gemma4\" vocabularies)");
     }
     if (Result<void> v = read_vocabulary(r, *data); !v) return std::move(v).error();
     const size_t n = data->token_texts.size();
@@ -270,11 +329,10 @@ Result<std::unique_ptr<detail::TokenizerData>> load_gguf_tokenizer(const GgufFil
     if (eom) data->eog_ids.push_back(*eom);
 
     bool add_bos = true;  // llama.cpp's default for SentencePiece vocabularies
-    if (*model == "gpt2") {
-        if (Result<void> b = build_byte_level(r, *data, add_bos); !b) return std::move(b).error();
-    } else {
-        if (Result<void> s = build_sentencepiece(r, *data); !s) return std::move(s).error();
-    }
+    Result<void> built = *model == "gpt2"    ? build_byte_level(r, *data, add_bos)
+                         : *model == "llama" ? build_sentencepiece(r, *data)
+                                             : build_gemma4(r, *data);
+    if (!built) return std::move(built).error();
     const std::optional<bool> explicit_bos = r.flag("tokenizer.ggml.add_bos_token");
     const bool add_eos = r.flag("tokenizer.ggml.add_eos_token").value_or(false);
     if (explicit_bos.value_or(false) && !data->bos_id) {
@@ -283,7 +341,7 @@ Result<std::unique_ptr<detail::TokenizerData>> load_gguf_tokenizer(const GgufFil
     if (add_eos && !data->eos_id) {
         return r.error(Errc::Corrupt, "tokenizer.ggml.add_eos_token is true but there is no eos_token_id");
     }
-    add_bos = explicit_bos.value_or(add_bos) && data->bos_id.has_value();
+    add_bos = (*model == "gemma4" || explicit_bos.value_or(add_bos)) && data->bos_id.has_value();
     if (add_bos) data->prefix_ids.push_back(*data->bos_id);
     if (add_eos) data->suffix_ids.push_back(*data->eos_id);
 
@@ -291,6 +349,7 @@ Result<std::unique_ptr<detail::TokenizerData>> load_gguf_tokenizer(const GgufFil
     if (data->bos_id) data->bos_token = data->token_texts[static_cast<size_t>(*data->bos_id)];
     if (data->eos_id) data->eos_token = data->token_texts[static_cast<size_t>(*data->eos_id)];
     finish_special_tokens(*data, SpecialTokenRule::LlamaCpp);
+    apply_phi3_rstrip(file, *data);
     data->added_matcher = AddedTokenMatcher(data->added_tokens);
     return data;
 }

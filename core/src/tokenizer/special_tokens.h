@@ -4,9 +4,10 @@
 // llama.cpp does not trust a GGUF's token types for a known set of texts: every token spelled like an
 // end-of-turn marker (<|im_end|>, <|eot_id|>, </s>, ...) or a fill-in-the-middle marker becomes a
 // control token, so it is cut out of text as a special token, and the end-of-turn ones (and the FIM
-// pad/repo/file-separator ones) end generation. vela applies the same rule to GGUF vocabularies so that
-// it tokenizes them exactly as llama.cpp does. For tokenizer.json vocabularies only tokens that are
-// already special count, as in Hugging Face.
+// pad/repo/file-separator ones) end generation, with two exceptions (gpt-oss's <|end|>, Gemma 4's
+// "</s>"). vela applies the same rules to GGUF vocabularies so that it tokenizes them exactly as
+// llama.cpp does. For tokenizer.json vocabularies only tokens that are already special count, as in
+// Hugging Face.
 #pragma once
 
 #include "tokenizer/tokenizer_data.h"
