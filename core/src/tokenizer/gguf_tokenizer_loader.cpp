@@ -102,6 +102,7 @@ Result<void> read_vocabulary(const GgufReader& r, detail::TokenizerData& data) {
     data.token_texts = std::move(*texts);
     const size_t n = data.token_texts.size();
     data.token_types.assign(n, TokenType::Normal);
+    data.text_to_id.reserve(n);
     if (const GgufValue* types = r.file.find("tokenizer.ggml.token_type")) {
         std::optional<std::vector<int64_t>> values = types->as_int_array();
         if (!values || values->size() != n) {

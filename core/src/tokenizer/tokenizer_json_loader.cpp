@@ -57,6 +57,7 @@ void read_vocabulary(const json& model, const json& added, detail::TokenizerData
     const auto n = static_cast<size_t>(max_id + 1);
     data.token_texts.assign(n, std::string());
     data.token_types.assign(n, TokenType::Unused);
+    data.text_to_id.reserve(n);
     std::vector<bool> filled(n, false);
     for (const auto& [text, value] : vocab->items()) {
         const auto id = static_cast<size_t>(value.get<int64_t>());

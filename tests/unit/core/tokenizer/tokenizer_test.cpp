@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "loader/gguf_writer.h"
+#include "tokenizer/gguf_export.h"
 #include "tokenizer/utf8.h"
 #include "tokenizer/vocab_synth.h"
 
@@ -251,6 +253,56 @@ TEST(Tokenizer, UnsupportedPipelineComponentsAreNamed) {
     const LoadFailure f = load_failure(dir);
     EXPECT_EQ(f.code, Errc::Unsupported);
     EXPECT_NE(f.message.find("\"BertPreTokenizer\""), std::string::npos) << f.message;
+}
+
+TEST(Tokenizer, GgufErrorsNameTheKeyAndValue) {
+    const fs::path dir = scratch_dir("gguf-errors");
+    ASSERT_TRUE(
+        tokenizer::write_synthesized_tokenizer(synth(tokenizer::SynthVocabStyle::ByteLevel), dir).ok());
+    Result<tokenizer::GgufTokenizerMetadata> metadata = tokenizer::export_gguf_tokenizer(dir);
+    ASSERT_TRUE(metadata.ok()) << metadata.error().message();
+    auto write_variant = [&](const std::string& name, auto&& edit) {
+        GgufWriter writer;
+        writer.set_string("general.architecture", "llama");
+        tokenizer::add_tokenizer_metadata(writer, *metadata);
+        edit(writer);
+        const fs::path path = dir / (name + ".gguf");
+        EXPECT_TRUE(writer.write(path).ok());
+        return path;
+    };
+    const fs::path unknown_pre =
+        write_variant("pre", [](GgufWriter& w) { w.set_string("tokenizer.ggml.pre", "made-up-pre"); });
+    LoadFailure f = load_failure(unknown_pre);
+    EXPECT_EQ(f.code, Errc::Unsupported);
+    EXPECT_NE(f.message.find(unknown_pre.string()), std::string::npos) << f.message;
+    EXPECT_NE(f.message.find("tokenizer.ggml.pre \"made-up-pre\""), std::string::npos) << f.message;
+
+    const fs::path unknown_model =
+        write_variant("model", [](GgufWriter& w) { w.set_string("tokenizer.ggml.model", "t5"); });
+    f = load_failure(unknown_model);
+    EXPECT_EQ(f.code, Errc::Unsupported);
+    EXPECT_NE(f.message.find("tokenizer.ggml.model \"t5\""), std::string::npos) << f.message;
+
+    const fs::path bad_id =
+        write_variant("id", [](GgufWriter& w) { w.set_u32("tokenizer.ggml.eos_token_id", 1000000); });
+    f = load_failure(bad_id);
+    EXPECT_EQ(f.code, Errc::Corrupt);
+    EXPECT_NE(f.message.find("tokenizer.ggml.eos_token_id"), std::string::npos) << f.message;
+
+    const fs::path bad_types = write_variant("types", [](GgufWriter& w) {
+        const std::vector<int32_t> two = {1, 1};
+        w.set_i32_array("tokenizer.ggml.token_type", two);
+    });
+    f = load_failure(bad_types);
+    EXPECT_EQ(f.code, Errc::Corrupt);
+    EXPECT_NE(f.message.find("tokenizer.ggml.token_type"), std::string::npos) << f.message;
+
+    GgufWriter no_tokenizer;
+    no_tokenizer.set_string("general.architecture", "llama");
+    ASSERT_TRUE(no_tokenizer.write(dir / "none.gguf").ok());
+    f = load_failure(dir / "none.gguf");
+    EXPECT_EQ(f.code, Errc::Corrupt);
+    EXPECT_NE(f.message.find("tokenizer.ggml.model is missing"), std::string::npos) << f.message;
 }
 
 }  // namespace
