@@ -102,6 +102,10 @@ void store_kv(const float* k, const float* v, std::span<const int32_t> slot_mapp
 /// Causal paged attention for `batch`: token t of sequence s at position p attends to s's cached
 /// positions [0, p] (this step's K/V already stored) through s.block_table. q and out are
 /// [n_tokens][n_heads][head_dim] f32; query head h reads kv head h / (n_heads / n_kv_heads).
+/// With an F16 cache the products are F16 x F16 with f32 sums: Q is rounded to F16 before the dot
+/// products with K, and the softmax probabilities (normalized in f32) are rounded to F16 before they
+/// weight V. That is llama.cpp's arithmetic around its F16 cache, so both engines agree to summation
+/// order; an F32 cache keeps everything in f32.
 void paged_attention(ThreadPool& pool, const float* q, const ForwardBatch& batch, const KvLayerView& cache,
                      const AttentionParams& params, float* out);
 

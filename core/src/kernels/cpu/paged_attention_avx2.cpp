@@ -2,7 +2,9 @@
 // query heads of its GQA group, so each visible K and V row is fetched (and converted from F16) once
 // per item and reused by every head of the group. Two passes per item: scores for every visible
 // position (f32 dot products), then an exact softmax (max-subtracted, 8-lane exp) and the weighted sum
-// of V rows in f32. Scratch is per thread and only grows.
+// of V rows in f32. With an F16 cache, Q is rounded to F16 before the dot products and the normalized
+// probabilities are rounded to F16 before they weight V (F16 x F16 products, f32 sums), as llama.cpp
+// does around its F16 cache; see ops.h. Scratch is per thread and only grows.
 #include <immintrin.h>
 
 #include <algorithm>
@@ -11,6 +13,7 @@
 
 #include "kernels/cpu/cpu_kernels.h"
 #include "kernels/cpu/simd_avx2.h"
+#include "tensor/fp16.h"
 #include "util/thread_pool.h"
 
 namespace vela::kernels::avx2 {
@@ -80,6 +83,7 @@ struct Scratch {
     std::vector<float> row;     // one converted K or V row
     std::vector<float> acc;     // [group][head_dim]
     std::vector<float> inv;     // [group]: 1 / softmax denominator
+    std::vector<float> q;       // [group][head_dim]: the queries rounded to F16 (F16 caches)
 };
 
 }  // namespace
@@ -116,6 +120,13 @@ void paged_attention(ThreadPool& pool, const float* q, const ForwardBatch& batch
             return (slot * cache.n_kv_heads + kv_head) * kv_row_bytes;
         };
         const float* q0 = q + (int64_t{t} * params.n_heads + int64_t{kv_head} * group) * head_dim;
+        const bool f16_cache = cache.dtype == DType::F16;
+        if (f16_cache) {
+            scratch.q.resize(static_cast<size_t>(group * head_dim));
+            for (int64_t e = 0; e < group * head_dim; ++e)
+                scratch.q[static_cast<size_t>(e)] = round_to_fp16(q0[e]);
+            q0 = scratch.q.data();
+        }
         for (int32_t p = first; p <= pos; ++p) {
             const float* key = load_row(cache.k + offset(p), cache.dtype, head_dim, scratch.row.data());
             for (int32_t g = 0; g < group; ++g) {
@@ -129,14 +140,17 @@ void paged_attention(ThreadPool& pool, const float* q, const ForwardBatch& batch
         for (int32_t p = first; p <= pos; ++p) {
             const float* value = load_row(cache.v + offset(p), cache.dtype, head_dim, scratch.row.data());
             for (int32_t g = 0; g < group; ++g) {
-                axpy(scores[g * n_visible + (p - first)], value, head_dim, scratch.acc.data() + g * head_dim);
+                float& w = scores[g * n_visible + (p - first)];
+                if (f16_cache) w = round_to_fp16(w * inv[g]);
+                axpy(w, value, head_dim, scratch.acc.data() + g * head_dim);
             }
         }
         float* o0 = out + (int64_t{t} * params.n_heads + int64_t{kv_head} * group) * head_dim;
         for (int32_t g = 0; g < group; ++g) {
             const float* acc = scratch.acc.data() + g * head_dim;
+            const float scale = f16_cache ? 1.0f : inv[g];  // F16 weights were normalized before rounding
             for (int64_t e = 0; e < head_dim; ++e)
-                o0[g * head_dim + e] = acc[e] * inv[g];
+                o0[g * head_dim + e] = acc[e] * scale;
         }
     });
 }

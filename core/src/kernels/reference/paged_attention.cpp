@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "kernels/reference/reference.h"
+#include "tensor/fp16.h"
 
 namespace vela::kernels::reference {
 
@@ -22,7 +23,14 @@ void paged_attention(ThreadPool& /*pool*/, const float* q, const ForwardBatch& b
                 params.sliding_window > 0 ? std::max(0, pos - params.sliding_window + 1) : 0;
             for (int32_t h = 0; h < params.n_heads; ++h) {
                 const int32_t kv_head = h / group;
-                const float* qh = q + (int64_t{t} * params.n_heads + h) * head_dim;
+                const float* q_raw = q + (int64_t{t} * params.n_heads + h) * head_dim;
+                // F16 caches: Q and the probabilities are rounded to F16 (see ops.h).
+                const bool f16_cache = cache.dtype == DType::F16;
+                std::vector<float> qh(q_raw, q_raw + head_dim);
+                if (f16_cache) {
+                    for (float& x : qh)
+                        x = round_to_fp16(x);
+                }
                 // The byte offset of position p's row for this kv head, through the block table.
                 auto offset = [&](int32_t p) {
                     const int64_t slot =
@@ -48,7 +56,8 @@ void paged_attention(ThreadPool& /*pool*/, const float* q, const ForwardBatch& b
                 std::fill(acc.begin(), acc.end(), 0.0);
                 for (int32_t p = first; p <= pos; ++p) {
                     dequantize_row(cache.dtype, cache.v + offset(p), head_dim, value.data());
-                    const double w = scores[static_cast<size_t>(p - first)] / total;
+                    double w = scores[static_cast<size_t>(p - first)] / total;
+                    if (f16_cache) w = round_to_fp16(static_cast<float>(w));
                     for (int64_t e = 0; e < head_dim; ++e)
                         acc[static_cast<size_t>(e)] += w * value[static_cast<size_t>(e)];
                 }
