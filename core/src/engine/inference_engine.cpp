@@ -207,7 +207,9 @@ InferenceEngine::InferenceEngine(std::unique_ptr<Impl> impl) : impl_(std::move(i
 
 InferenceEngine::~InferenceEngine() {
     impl_->inbox->close();
-    impl_->log(LogLevel::Info, "shutting down: requests still running end with Cancelled");
+    const EngineStats now = stats();
+    impl_->log(LogLevel::Info, "shutting down; " + std::to_string(now.n_running + now.n_waiting) +
+                                   " sequences still running or waiting end with Cancelled");
     if (impl_->thread.joinable()) impl_->thread.join();
 }
 
