@@ -5,6 +5,8 @@
 //   BM_NaiveMask/<position>  the baseline: ask the matcher about every token of the vocabulary
 //   BM_ReplayTokens          a whole JSON answer token by token (fill_allowed + accept), warm cache;
 //                            "per_token" is the mean cost per generated token
+//   BM_BuildVocabularyIndex  building the shared vocabulary trie (once per tokenizer)
+//   BM_CompileSchema         compiling the benchmark schema into a grammar (once per schema)
 // Positions are typical places in a function-calling schema: start of the answer, after `{`, after a key,
 // inside a string, inside a number, inside an array of strings; plus json_object mode inside a value.
 #include <benchmark/benchmark.h>
@@ -159,6 +161,24 @@ void BM_ReplayTokens(benchmark::State& state) {
                            benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
+void BM_BuildVocabularyIndex(benchmark::State& state) {
+    for (auto _ : state) {
+        auto index = VocabularyIndex::from_tokenizer(*fixture().tokenizer);
+        benchmark::DoNotOptimize(index);
+    }
+    state.counters["trie_nodes"] = static_cast<double>(fixture().vocab->trie().size());
+}
+
+void BM_CompileSchema(benchmark::State& state) {
+    for (auto _ : state) {
+        auto g = compile_json_schema_grammar(kSchema, {});
+        benchmark::DoNotOptimize(g);
+    }
+    state.counters["states"] = static_cast<double>(fixture().schema_grammar->n_states());
+}
+
+BENCHMARK(BM_BuildVocabularyIndex)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_CompileSchema)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_WarmMask)
     ->DenseRange(0, static_cast<int64_t>(std::size(kPositions)) - 1)
     ->Unit(benchmark::kMicrosecond);

@@ -8,7 +8,8 @@
 namespace vela::grammar {
 namespace {
 
-constexpr size_t kRegistryCapacity = 32;
+constexpr size_t kRegistryCapacity = 32;                    // grammars kept for later requests
+constexpr size_t kRegistryBudgetBytes = size_t{256} << 20;  // masks kept for later requests
 
 // Most recently used mask caches, keyed by vocabulary and grammar key.
 class MaskCacheRegistry {
@@ -18,6 +19,7 @@ class MaskCacheRegistry {
         for (auto it = entries_.begin(); it != entries_.end(); ++it) {
             if (it->vocabulary == vocabulary && it->key == key) {
                 entries_.splice(entries_.begin(), entries_, it);
+                evict();
                 return entries_.front().cache;
             }
         }
@@ -28,10 +30,22 @@ class MaskCacheRegistry {
                 std::shared_ptr<TokenMaskCache> cache) {
         std::lock_guard lock(mutex_);
         entries_.push_front({vocabulary, key, std::move(cache)});
-        if (entries_.size() > kRegistryCapacity) entries_.pop_back();
+        evict();
     }
 
   private:
+    // Drops the least recently used caches beyond the count or memory budget (requests still running
+    // keep theirs alive through their own shared_ptr).
+    void evict() {
+        size_t bytes = 0;
+        for (const Entry& e : entries_)
+            bytes += e.cache->memory_bytes();
+        while (entries_.size() > 1 && (entries_.size() > kRegistryCapacity || bytes > kRegistryBudgetBytes)) {
+            bytes -= entries_.back().cache->memory_bytes();
+            entries_.pop_back();
+        }
+    }
+
     struct Entry {
         const VocabularyIndex* vocabulary;
         std::string key;

@@ -98,6 +98,9 @@ const StateMask& TokenMaskCache::state_mask(uint32_t state) {
     std::lock_guard lock(mutex_);
     if (const StateMask* m = masks_[state].load(std::memory_order_acquire)) return *m;  // another thread won
     const StateMask* raw = computed.get();
+    n_bytes_.fetch_add(sizeof(StateMask) + 4 * (raw->accepted_bits.capacity() + raw->accepted_ids.capacity() +
+                                                raw->uncertain.capacity()),
+                       std::memory_order_relaxed);
     owned_.push_back(std::move(computed));
     masks_[state].store(raw, std::memory_order_release);
     return *raw;

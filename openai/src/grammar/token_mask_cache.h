@@ -52,6 +52,8 @@ class TokenMaskCache {
     const std::shared_ptr<const VocabularyIndex>& vocabulary() const { return vocabulary_; }
     /// Number of states computed so far (for benchmarks).
     size_t n_computed() const;
+    /// Bytes held by the computed masks.
+    size_t memory_bytes() const { return n_bytes_.load(std::memory_order_relaxed); }
 
   private:
     std::unique_ptr<StateMask> compute(uint32_t state) const;
@@ -60,6 +62,7 @@ class TokenMaskCache {
     std::shared_ptr<const VocabularyIndex> vocabulary_;
     std::unique_ptr<std::atomic<const StateMask*>[]> masks_;  // per state, null until computed
     std::vector<std::unique_ptr<StateMask>> owned_;           // guarded by mutex_
+    std::atomic<size_t> n_bytes_{0};                          // memory_bytes()
     mutable std::mutex mutex_;
 };
 
