@@ -14,9 +14,11 @@
 // Layout: object members come in schema order (listed properties, then required names that are not
 // listed, then additional properties); optional members may be left out; whitespace between tokens is
 // bounded (json_grammar_blocks.h). enum/const values are written as given, numbers in their shortest
-// form (1.0 as 1). Strict mode (OpenAI's `strict: true`) requires every object to list all its
-// properties in `required` and to forbid additional properties (a missing additionalProperties counts
-// as false); a schema that breaks this is an error, as it is at OpenAI.
+// form (1.0 as 1). Strict mode (OpenAI's `strict: true`) requires every object schema to list all its
+// properties in `required` and not to allow additional properties; a schema that breaks this is an
+// error, as it is at OpenAI, except that a missing additionalProperties beside `properties` is read as
+// false. Without strict mode the schema is honoured as written (additional properties are allowed
+// unless additionalProperties says otherwise).
 #pragma once
 
 #include <cstdint>
