@@ -4,6 +4,7 @@
 #include "template/interpreter.h"
 
 #include <algorithm>
+#include <climits>
 
 #include "template/builtins.h"
 #include "template/operators.h"
@@ -14,6 +15,18 @@
 namespace vela::openai::jinja {
 
 namespace {
+
+// Budgets that stop hostile templates (a request may carry its own) from hanging or exhausting
+// memory; real chat templates stay orders of magnitude below them.
+constexpr int64_t kMaxWork = 50'000'000;            // work units per render (see charge_work)
+constexpr size_t kMaxTextBytes = size_t{64} << 20;  // rendered output, or any string built by ~
+
+void check_text_size(const std::string& text) {
+    if (text.size() > kMaxTextBytes) {
+        throw TemplateError(TemplateErrorKind::Limit,
+                            "the rendered text exceeds " + std::to_string(kMaxTextBytes >> 20) + " MiB");
+    }
+}
 
 constexpr int kMaxDepth = 400;  // nested macro calls / blocks before we refuse (Python's limit is ~1000)
 
@@ -86,6 +99,10 @@ Interpreter::Interpreter(const ParsedTemplate& parsed, const std::vector<Value>&
 }
 
 std::string Interpreter::render(const Value& context) {
+    struct WorkBudget {
+        WorkBudget() { reset_work_budget(kMaxWork); }
+        ~WorkBudget() { reset_work_budget(INT64_MAX); }
+    } budget;
     scope_ = std::make_shared<Scope>(nullptr);
     if (context.is_dict()) {
         for (const auto& [key, value] : context.as_dict().entries()) {
@@ -113,14 +130,21 @@ Interpreter::Flow Interpreter::exec_body(const Body& body) {
     return Flow::Normal;
 }
 
+void Interpreter::count_step() {
+    charge_work(1);
+}
+
 Interpreter::Flow Interpreter::exec(const Stmt& stmt) {
     try {
+        count_step();
         switch (stmt.kind) {
             case StmtKind::Text:
                 *out_ += static_cast<const TextStmt&>(stmt).text;
+                check_text_size(*out_);
                 return Flow::Normal;
             case StmtKind::Print:
                 append_py_str(*out_, eval(*static_cast<const PrintStmt&>(stmt).expr));
+                check_text_size(*out_);
                 return Flow::Normal;
             case StmtKind::If: {
                 Flow flow = Flow::Normal;
@@ -159,6 +183,7 @@ Interpreter::Flow Interpreter::exec(const Stmt& stmt) {
                 Value result = eval(*block.filter);
                 block_input_ = std::move(saved);
                 append_py_str(*out_, result);
+                check_text_size(*out_);
                 return Flow::Normal;
             }
             case StmtKind::Break:
@@ -167,6 +192,7 @@ Interpreter::Flow Interpreter::exec(const Stmt& stmt) {
                 return Flow::Continue;
             case StmtKind::Scope:
                 *out_ += render_child_body(static_cast<const ScopeStmt&>(stmt).body);
+                check_text_size(*out_);
                 return Flow::Normal;
         }
     } catch (TemplateError& error) {
@@ -252,6 +278,7 @@ Interpreter::Flow Interpreter::exec_for(const ForStmt& stmt) {
     if (stmt.filter) {
         std::vector<Value> kept;
         for (const Value& item : all) {
+            count_step();
             loop_scope->clear();
             bind_loop_target(stmt.target, item, *loop_scope);
             if (py_truthy(eval(*stmt.filter))) kept.push_back(item);
@@ -268,6 +295,7 @@ Interpreter::Flow Interpreter::exec_for(const ForStmt& stmt) {
     // every iteration ended in break or continue also takes the else branch.
     bool completed_iteration = false;
     for (size_t i = 0; i < items.size(); ++i) {
+        count_step();
         loop_scope->clear();
         loop->set_index(i);
         if (loop_id_ >= 0) loop_scope->set(static_cast<uint32_t>(loop_id_), loop_value);
@@ -295,6 +323,7 @@ void Interpreter::exec_call_block(const CallBlockStmt& stmt) {
     args.keywords.emplace_back("caller", std::move(caller));
     Value callee = eval(*call.callee);
     append_py_str(*out_, this->call(callee, args));
+    check_text_size(*out_);
 }
 
 Value Interpreter::call_macro(const MacroStmt& macro, const std::shared_ptr<Scope>& closure, CallArgs& args) {
@@ -496,6 +525,7 @@ Value Interpreter::eval_inner(const Expr& expr) {
             for (const auto& part : static_cast<const ConcatExpr&>(expr).parts) {
                 append_py_str(text, eval(*part));
             }
+            check_text_size(text);
             return Value::string(std::move(text));
         }
         case ExprKind::Compare:

@@ -84,6 +84,7 @@ class Interpreter {
   private:
     enum class Flow { Normal, Break, Continue };
 
+    void count_step();
     Flow exec_body(const Body& body);
     Flow exec(const Stmt& stmt);
     Flow exec_for(const ForStmt& stmt);

@@ -84,7 +84,7 @@ Value repeat(const Value& sequence, int64_t count) {
         return Value::string(std::move(out), sequence.is_markup());
     }
     const auto& items = sequence.items();
-    if (!items.empty() && static_cast<size_t>(count) > kMaxRepeatBytes / (items.size() * sizeof(Value))) {
+    if (!items.empty() && static_cast<size_t>(count) > kMaxListItems / items.size()) {
         throw TemplateError(TemplateErrorKind::Limit, "list repetition result is too large");
     }
     std::vector<Value> out;
@@ -103,6 +103,9 @@ Value add(const Value& a, const Value& b) {
         return Value::integer(r);
     }
     if (a.is_string() && b.is_string()) {
+        if (a.as_string().size() + b.as_string().size() > kMaxRepeatBytes) {
+            throw TemplateError(TemplateErrorKind::Limit, "string concatenation result is too large");
+        }
         if (a.is_markup() && !b.is_markup())
             return Value::string(a.as_string() + html_escape(b.as_string()), true);
         if (!a.is_markup() && b.is_markup())
@@ -111,6 +114,9 @@ Value add(const Value& a, const Value& b) {
     }
     if (a.is_list() && b.is_list() && a.list_kind() == b.list_kind() &&
         (a.list_kind() == ListKind::List || a.list_kind() == ListKind::Tuple)) {
+        if (a.items().size() + b.items().size() > kMaxListItems) {
+            throw TemplateError(TemplateErrorKind::Limit, "list concatenation result is too large");
+        }
         std::vector<Value> items = a.items();
         items.insert(items.end(), b.items().begin(), b.items().end());
         return Value::list(std::move(items), a.list_kind());

@@ -58,6 +58,11 @@ const char* describe(const Token& token) {
     return "token";
 }
 
+// Jinja2 itself gives up near 100 nested blocks or parentheses (Python's recursion and indentation
+// limits); vela refuses deeper nesting too, so hostile templates cannot exhaust the stack.
+constexpr int kMaxBlockNesting = 100;
+constexpr int kMaxExpressionNesting = 300;  // parser frames; about 100 levels of parentheses
+
 class Parser {
   public:
     explicit Parser(std::vector<Token> tokens) : tokens_(std::move(tokens)) {}
@@ -196,7 +201,26 @@ class Parser {
         expect_type(TokenType::BlockEnd);
     }
 
+    // Counts nesting while alive; throws when `depth` passes `limit`.
+    class NestingGuard {
+      public:
+        NestingGuard(const Parser& parser, int& depth, int limit, const char* what) : depth_(depth) {
+            if (++depth_ > limit) {
+                --depth_;
+                parser.fail(std::string(what) + " nest more than " + std::to_string(limit) +
+                            " levels deep; vela refuses templates nested this deeply");
+            }
+        }
+        ~NestingGuard() { --depth_; }
+        NestingGuard(const NestingGuard&) = delete;
+        NestingGuard& operator=(const NestingGuard&) = delete;
+
+      private:
+        int& depth_;
+    };
+
     void parse_statement(Body& body) {
+        NestingGuard guard(*this, block_depth_, kMaxBlockNesting, "blocks");
         const Token& token = current();
         if (token.type != TokenType::Name) fail("tag name expected, got " + token_text(token));
         const SourcePos pos = here();
@@ -496,7 +520,10 @@ class Parser {
         return tuple;
     }
 
-    ExprPtr parse_expression(bool with_condexpr) { return with_condexpr ? parse_condexpr() : parse_or(); }
+    ExprPtr parse_expression(bool with_condexpr) {
+        NestingGuard guard(*this, expression_depth_, kMaxExpressionNesting, "expressions");
+        return with_condexpr ? parse_condexpr() : parse_or();
+    }
 
     ExprPtr parse_condexpr() {
         const SourcePos pos = here();
@@ -530,6 +557,7 @@ class Parser {
     }
 
     ExprPtr parse_not() {
+        NestingGuard guard(*this, expression_depth_, kMaxExpressionNesting, "expressions");
         const SourcePos pos = here();
         if (skip_name("not")) return std::make_unique<UnaryExpr>(ExprKind::Not, pos, parse_not());
         return parse_compare();
@@ -623,6 +651,7 @@ class Parser {
     }
 
     ExprPtr parse_unary(bool with_filter) {
+        NestingGuard guard(*this, expression_depth_, kMaxExpressionNesting, "expressions");
         const SourcePos pos = here();
         ExprPtr node;
         if (skip_op("-")) {
@@ -869,6 +898,8 @@ class Parser {
 
   private:
     std::vector<Token> tokens_;
+    int block_depth_ = 0;
+    int expression_depth_ = 0;
     size_t pos_ = 0;
     NameTable names_;
 };

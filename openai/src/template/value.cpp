@@ -3,6 +3,8 @@
 // built-in type so that rendered text is byte-identical to Jinja2's.
 #include "template/value.h"
 
+#include <algorithm>
+#include <climits>
 #include <cmath>
 
 #include "template/py_text.h"
@@ -10,7 +12,58 @@
 
 namespace vela::openai::jinja {
 
-ListData::ListData(std::vector<Value> i, ListKind k) : items(std::move(i)), kind(k) {}
+namespace {
+
+thread_local int64_t t_work_remaining = INT64_MAX;
+
+}  // namespace
+
+void reset_work_budget(int64_t units) {
+    t_work_remaining = units;
+}
+
+void charge_work(size_t units) {
+    t_work_remaining -= static_cast<int64_t>(units);
+    if (t_work_remaining < 0) {
+        t_work_remaining = 0;
+        throw TemplateError(TemplateErrorKind::Limit,
+                            "the template did too much work (statements, iterations, items and text built)");
+    }
+}
+
+namespace {
+
+// The nesting depth a container gets from holding `value`.
+uint32_t nested_depth(const Value& value) {
+    if (value.is_list()) return value.list_data().depth + 1;
+    if (value.is_dict()) return value.as_dict().depth() + 1;
+    return 1;
+}
+
+void check_list_size(size_t n_items) {
+    if (n_items > kMaxListItems) {
+        throw TemplateError(TemplateErrorKind::Limit, "a list of " + std::to_string(n_items) +
+                                                          " items exceeds the limit of " +
+                                                          std::to_string(kMaxListItems));
+    }
+}
+
+void check_nesting(uint32_t depth) {
+    if (depth > kMaxValueNesting) {
+        throw TemplateError(TemplateErrorKind::Limit, "lists and dicts nest more than " +
+                                                          std::to_string(kMaxValueNesting) + " levels deep");
+    }
+}
+
+}  // namespace
+
+ListData::ListData(std::vector<Value> i, ListKind k) : items(std::move(i)), kind(k) {
+    check_list_size(items.size());
+    charge_work(items.size() + 1);
+    for (const Value& item : items)
+        depth = std::max(depth, nested_depth(item));
+    check_nesting(depth);
+}
 
 Value make_generator(std::vector<Value> items, std::shared_ptr<const TemplateError> error) {
     Value generator = Value::list(std::move(items), ListKind::Generator);
@@ -49,6 +102,9 @@ const Value* DictData::find(const Value& key) const {
 }
 
 void DictData::set(Value key, Value value) {
+    const uint32_t depth = std::max(nested_depth(key), nested_depth(value));
+    check_nesting(depth);
+    depth_ = std::max(depth_, depth);
     if (const Value* existing = find(key)) {
         *const_cast<Value*>(existing) = std::move(value);
         return;
@@ -91,6 +147,7 @@ Value Value::none() {
 }
 
 Value Value::string(std::string text, bool markup) {
+    charge_work((text.size() >> 6) + 1);
     return string(std::make_shared<const StringData>(std::move(text)), markup);
 }
 
@@ -428,6 +485,8 @@ int64_t py_len(const Value& value) {
 }
 
 std::vector<Value> py_iterate(const Value& value) {
+    if (value.is_list()) charge_work(value.items().size());
+    if (value.is_dict()) charge_work(value.as_dict().size());
     switch (value.kind()) {
         case ValueKind::Undefined:
             return {};
@@ -450,6 +509,7 @@ std::vector<Value> py_iterate(const Value& value) {
         case ValueKind::String: {
             std::vector<Value> chars;
             const std::string& text = value.as_string();
+            check_list_size(count_code_points(text));
             size_t pos = 0;
             while (pos < text.size()) {
                 const size_t start = pos;

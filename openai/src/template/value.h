@@ -37,6 +37,13 @@ enum class ValueKind : uint8_t {
     Object,     // namespace, loop context, cycler, joiner
 };
 
+/// How deeply lists and dicts may nest. Deeper values are refused when built, so that printing,
+/// comparing, serialising and destroying them cannot exhaust the stack.
+inline constexpr uint32_t kMaxValueNesting = 1000;
+
+/// The most items a list may hold (and a string may be split into); larger ones are refused.
+inline constexpr size_t kMaxListItems = size_t{1} << 22;
+
 /// Which Python sequence type a List value is. Dict views cannot be indexed; a generator (what
 /// Jinja2's map/select/... filters return) can be iterated only once, is always truthy and has no
 /// len().
@@ -67,9 +74,11 @@ class TemplateError;
 /// An immutable list/tuple payload; for a generator, also how far it has been consumed and the
 /// error its producer raised after the last item (raised when iteration reaches it).
 struct ListData final : HeapData {
+    /// Throws a Limit-kind TemplateError when the items nest deeper than kMaxValueNesting.
     ListData(std::vector<Value> i, ListKind k);
     std::vector<Value> items;
     ListKind kind;
+    uint32_t depth = 1;  // container nesting depth (1 = no nested containers)
     mutable size_t n_consumed = 0;
     std::shared_ptr<const TemplateError> pending_error;
 };
@@ -82,8 +91,11 @@ class DictData final : public HeapData {
     const Value* find(const Value& key) const;
     /// The value stored under the string `key`, or null.
     const Value* find(std::string_view key) const;
-    /// Stores `value` under `key`, keeping the position of an existing equal key.
+    /// Stores `value` under `key`, keeping the position of an existing equal key. Throws a
+    /// Limit-kind TemplateError when the dict would nest deeper than kMaxValueNesting.
     void set(Value key, Value value);
+    /// The container nesting depth (1 = no nested containers).
+    uint32_t depth() const { return depth_; }
     /// The entries in insertion order.
     const std::vector<std::pair<Value, Value>>& entries() const { return entries_; }
     /// The number of entries.
@@ -93,6 +105,7 @@ class DictData final : public HeapData {
     static constexpr size_t kIndexThreshold = 12;
     std::vector<std::pair<Value, Value>> entries_;
     std::unordered_map<std::string_view, size_t> string_index_;
+    uint32_t depth_ = 1;
 };
 
 /// Arguments of a call: positional values then keyword values (names point into the template or
@@ -224,6 +237,13 @@ class Value {
     } scalar_{.i = 0};
     std::shared_ptr<HeapData> heap_;
 };
+
+/// Starts the calling thread's work budget for one render; units are statements, loop iterations,
+/// container items built or iterated and string bytes / 64. Outside a render the budget is unlimited.
+void reset_work_budget(int64_t units);
+
+/// Charges `units` to the calling thread's budget; throws a Limit-kind TemplateError when exhausted.
+void charge_work(size_t units);
 
 /// A generator yielding `items` and then raising `error` (null = none).
 Value make_generator(std::vector<Value> items, std::shared_ptr<const TemplateError> error = nullptr);

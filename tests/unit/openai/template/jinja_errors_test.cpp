@@ -69,5 +69,29 @@ TEST(JinjaErrors, RunawayRecursionIsAnErrorNotACrash) {
         std::string::npos);
 }
 
+TEST(JinjaErrors, HostileTemplatesHitLimitsInsteadOfExhaustingTheMachine) {
+    const std::string parens = "{{ " + std::string(5000, '(') + "1" + std::string(5000, ')') + " }}";
+    EXPECT_NE(error_of(parens).find("expressions nest more than"), std::string::npos);
+    std::string ifs;
+    for (int i = 0; i < 500; ++i)
+        ifs += "{% if true %}";
+    EXPECT_NE(error_of(ifs).find("blocks nest more than 100 levels deep"), std::string::npos);
+    EXPECT_NE(
+        error_of("{% set ns = namespace(x=1) %}{% for i in range(5000) %}{% set ns.x = [ns.x] %}{% endfor %}")
+            .find("lists and dicts nest more than 1000 levels deep"),
+        std::string::npos);
+    EXPECT_NE(error_of("{% set ns = namespace(s='ab') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}"
+                       "{% endfor %}{{ ns.s }}")
+                  .find("exceeds 64 MiB"),
+              std::string::npos);
+    EXPECT_NE(error_of("{% set ns = namespace(l=[1]) %}{% for i in range(40) %}{% set ns.l = ns.l + ns.l %}"
+                       "{% endfor %}")
+                  .find("list concatenation result is too large"),
+              std::string::npos);
+    EXPECT_NE(error_of("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}")
+                  .find("the template did too much work"),
+              std::string::npos);
+}
+
 }  // namespace
 }  // namespace vela::openai
