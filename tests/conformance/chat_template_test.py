@@ -18,6 +18,7 @@ import fcntl
 import glob
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -96,7 +97,13 @@ def llamacpp_tree():
         if not os.path.isdir(os.path.join(target, "models", "templates")):
             staging = tempfile.mkdtemp(prefix="llamacpp-", dir=data_dir)
             subprocess.run(["git", "clone", "-q", bundle, staging], check=True)
-            os.rename(staging, target)
+            try:
+                os.rename(staging, target)
+            except OSError:
+                # Another test (not holding our lock) cloned it meanwhile; keep theirs.
+                if not os.path.isdir(os.path.join(target, "models", "templates")):
+                    raise
+                shutil.rmtree(staging, ignore_errors=True)
     return target
 
 
