@@ -40,8 +40,12 @@ int main(int argc, char** argv) {
 
     // Tokenize.
     const std::vector<vela::TokenId> ids = (*engine)->tokenize(prompt);
-    std::printf("prompt: %zu tokens; round trip: \"%s\"\n", ids.size(),
-                (*engine)->detokenize(ids, true).c_str());
+    const std::string round_trip = (*engine)->detokenize(ids, true);  // without the BOS the model may add
+    std::printf("prompt: %zu tokens; round trip: \"%s\"\n", ids.size(), round_trip.c_str());
+    if (round_trip != prompt) {
+        std::fprintf(stderr, "tokenize/detokenize round trip changed the prompt\n");
+        return 1;
+    }
 
     // Generate, blocking.
     const vela::GenerationParams params{.max_tokens = 24, .temperature = 0.0f};

@@ -23,9 +23,9 @@ namespace vela {
 
 /// The limits of one step.
 struct SchedulerConfig {
-    int32_t max_num_seqs = 16;              // sequences per step (and running at once)
-    int32_t max_num_batched_tokens = 2048;  // tokens per step, all sequences together
-    int32_t prefill_chunk_size = 0;         // most prompt tokens of one sequence per step; 0 = no cap
+    int32_t max_num_seqs = 16;             // sequences per step (and running at once)
+    int32_t max_num_batched_tokens = 512;  // tokens per step, all sequences together
+    int32_t prefill_chunk_size = 0;        // most prompt tokens of one sequence per step; 0 = no cap
 };
 
 /// One sequence's share of a step.

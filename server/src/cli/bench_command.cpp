@@ -1,7 +1,7 @@
 // `vela bench`: serving throughput of the engine at several concurrency levels, on one loaded model.
 //
 //   vela bench --model PATH -p 512 -n 128 --concurrency 1,4,16 [--threads N] [--json]
-//              [--max-batched-tokens N] [--seed S]
+//              [--max-batched-tokens N] [--prefill-chunk-size N] [--seed S]
 //   -> {"results":[{"concurrency":C,"prefill_tokens_per_s":..,"decode_tokens_per_s":..,
 //                   "aggregate_tokens_per_s":..,"ttft_ms":..}, ...]}
 //
@@ -42,7 +42,8 @@ struct BenchArgs {
     int32_t n_gen = 128;
     std::string concurrency = "1,4,16";
     int32_t n_threads = 0;
-    int32_t max_batched_tokens = 2048;
+    int32_t max_batched_tokens = 0;  // 0 = the engine's default
+    int32_t prefill_chunk_size = 0;  // 0 = no cap beyond the step budget
     uint64_t seed = 42;
     bool json = false;
 };
@@ -174,11 +175,14 @@ int run_bench(const BenchArgs& args) {
     auto levels = parse_levels(args.concurrency);
     if (!levels) return fail(levels.error().message());
     const int32_t max_level = *std::max_element(levels->begin(), levels->end());
+    const int32_t budget =
+        args.max_batched_tokens > 0 ? args.max_batched_tokens : EngineConfig{}.max_num_batched_tokens;
     auto engine = InferenceEngine::builder()
                       .model_path(args.model)
                       .n_threads(args.n_threads)
                       .max_num_seqs(max_level)
-                      .max_num_batched_tokens(std::max(args.max_batched_tokens, max_level))
+                      .max_num_batched_tokens(std::max(budget, max_level))
+                      .prefill_chunk_size(args.prefill_chunk_size)
                       .log([json = args.json](LogLevel level, std::string_view message) {
                           if (!json || level >= LogLevel::Warning)
                               std::cerr << "vela bench: " << message << '\n';
@@ -226,7 +230,9 @@ void add_bench_command(CLI::App& app, int& exit_code) {
     bench->add_option("--concurrency", args->concurrency, "comma-separated request counts (default 1,4,16)");
     bench->add_option("--threads", args->n_threads, "kernel threads (default: all hardware threads)");
     bench->add_option("--max-batched-tokens", args->max_batched_tokens,
-                      "tokens per engine step (default 2048)");
+                      "tokens per engine step (default: the engine's, 512)");
+    bench->add_option("--prefill-chunk-size", args->prefill_chunk_size,
+                      "most prompt tokens of one request per step (default 0: no cap)");
     bench->add_option("--seed", args->seed, "seed of the random prompts (default 42)");
     bench->add_flag("--json", args->json, "print one JSON object instead of a table");
     bench->callback([args, &exit_code] { exit_code = run_bench(*args); });

@@ -23,6 +23,7 @@ TEST(EngineConfig, DefaultsMatchTheDocumentation) {
     EXPECT_EQ(config.device, "cpu");
     EXPECT_EQ(config.n_threads, 0);
     EXPECT_EQ(config.max_num_seqs, 16);
+    EXPECT_EQ(config.max_num_batched_tokens, 512);
     EXPECT_EQ(config.block_size, 16);
     EXPECT_EQ(config.prefill_chunk_size, 0);
     EXPECT_FALSE(config.kv_cache_bytes.has_value());

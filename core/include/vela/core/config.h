@@ -4,7 +4,9 @@
 // - model_path must not be empty; device must be "cpu" (GPU devices are recognized and refused until a
 //   GPU backend exists);
 // - n_threads >= 0 (0 = all hardware threads); max_num_seqs >= 1 (the batch size);
-//   max_num_batched_tokens >= max_num_seqs, so every running sequence can decode in one step;
+//   max_num_batched_tokens >= max_num_seqs, so every running sequence can decode in one step (the
+//   default, 512, bounds how long a prompt's prefill chunk can stall the running decodes: on a CPU a
+//   512-token step of a small model takes about a second, and longer steps barely raise throughput);
 // - block_size in [1, 256]; prefill_chunk_size is 0 (no cap beyond the step budget) or a positive
 //   multiple of block_size, so chunk boundaries fall on block boundaries and each chunk's blocks can be
 //   shared through the prefix cache as soon as it is computed (the original's rule, multiples of 1024,
@@ -41,7 +43,7 @@ struct EngineConfig {
     std::string device = "cpu";                  // compute device; only "cpu" exists today
     int32_t n_threads = 0;                       // kernel threads; 0 = std::thread::hardware_concurrency()
     int32_t max_num_seqs = 16;                   // most sequences in one step (the batch size)
-    int32_t max_num_batched_tokens = 2048;       // most tokens in one step, all sequences together
+    int32_t max_num_batched_tokens = 512;        // most tokens in one step, all sequences together
     int32_t block_size = 16;                     // token slots per KV block
     std::optional<int64_t> kv_cache_bytes;       // KV budget in bytes; unset = use kv_cache_fraction
     std::optional<double> kv_cache_fraction;     // KV budget as a fraction of available memory
