@@ -221,11 +221,20 @@ inline std::filesystem::path write_byte_tokenizer(const std::filesystem::path& d
     return dir;
 }
 
-/// Loads the byte-level test tokenizer (written once per process).
+/// The folder of the byte-level test tokenizer: written once per process, removed at exit.
+struct ByteTokenizerFolder {
+    std::filesystem::path path = write_byte_tokenizer(std::filesystem::temp_directory_path() /
+                                                      ("vela_engine_test_" + std::to_string(getpid())));
+    ~ByteTokenizerFolder() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path, ignored);
+    }
+};
+
+/// Loads the byte-level test tokenizer.
 inline std::unique_ptr<Tokenizer> load_byte_tokenizer() {
-    static const std::filesystem::path dir = write_byte_tokenizer(
-        std::filesystem::temp_directory_path() / ("vela_engine_test_" + std::to_string(getpid())));
-    auto tokenizer = Tokenizer::load(dir);
+    static const ByteTokenizerFolder folder;
+    auto tokenizer = Tokenizer::load(folder.path);
     if (!tokenizer) return nullptr;
     return std::move(*tokenizer);
 }
