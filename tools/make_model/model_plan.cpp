@@ -117,8 +117,12 @@ Tensor generate_tensor(const ModelPlan& plan, const TensorPlan& t) {
     const int64_t n = out.n_elements();
     float* data = out.f32();
     using Init = TensorPlan::Init;
-    // Matrices keep activations at unit scale (std 1/sqrt(fan_in)); embeddings are unit normal, so tied
-    // or not, logits have a spread of about sqrt(hidden) and greedy choices are rarely near-ties.
+    // Matrices keep activations at unit scale (std 1/sqrt(fan_in)). An untied output matrix is unit
+    // normal, so logits spread by about sqrt(hidden). A tied embedding is scaled down to 1/4: at unit
+    // scale each token's own embedding would dominate the final hidden state and the model would only
+    // ever repeat its last token.
+    const bool tied = std::none_of(plan.tensors.begin(), plan.tensors.end(),
+                                   [](const TensorPlan& p) { return p.name == "output.weight"; });
     double scale = 1.0;
     double offset = 0.0;
     switch (t.init) {
@@ -126,7 +130,7 @@ Tensor generate_tensor(const ModelPlan& plan, const TensorPlan& t) {
             scale = 1.0 / std::sqrt(static_cast<double>(t.shape.back()));
             break;
         case Init::Embedding:
-            scale = 1.0;
+            scale = tied ? 0.25 : 1.0;
             break;
         case Init::Norm:
             scale = 0.1;
@@ -139,10 +143,7 @@ Tensor generate_tensor(const ModelPlan& plan, const TensorPlan& t) {
     for (int64_t i = 0; i < n; ++i)
         data[i] = static_cast<float>(offset + scale * rng.normal());
 
-    const bool is_output = t.name == "output.weight" ||
-                           (t.name == "token_embd.weight" &&
-                            std::none_of(plan.tensors.begin(), plan.tensors.end(),
-                                         [](const TensorPlan& p) { return p.name == "output.weight"; }));
+    const bool is_output = t.name == "output.weight" || (t.name == "token_embd.weight" && tied);
     if (is_output) {
         const int64_t row = t.shape.back();
         for (int32_t id : plan.special_token_ids) {
