@@ -111,7 +111,7 @@ class EngineConfigSetters {
     const EngineConfig& peek() const { return config_; }
 
   protected:
-    EngineConfig config_;
+    EngineConfig config_;  // the configuration being built
 
   private:
     template <class T, class V>
