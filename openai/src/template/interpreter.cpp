@@ -552,8 +552,7 @@ Value Interpreter::eval_dict(const DictExpr& expr) {
     auto dict = std::make_shared<DictData>();
     for (const auto& [key_expr, value_expr] : expr.items) {
         Value key = eval(*key_expr);
-        if (key.is_list() && key.list_kind() != ListKind::Tuple) throw_type_error("unhashable type: 'list'");
-        if (key.is_dict()) throw_type_error("unhashable type: 'dict'");
+        if (!py_hashable(key)) throw_type_error("unhashable type: '" + std::string(py_type_name(key)) + "'");
         dict->set(std::move(key), eval(*value_expr));
     }
     return Value::dict(std::move(dict));
@@ -687,8 +686,8 @@ Value Interpreter::slice(const Value& object, const SliceExpr& expr) {
         }
         return Value::string(std::move(out), object.is_markup());
     }
-    return Value::undefined(UndefinedReason::Element, std::make_shared<const StringData>("slice"),
-                            owner_name(object));
+    if (object.is_dict()) throw_type_error("unhashable type: 'slice'");
+    throw_type_error("'" + std::string(py_type_name(object)) + "' object is not subscriptable");
 }
 
 Value Interpreter::eval_getitem(const GetItemExpr& expr) {

@@ -174,6 +174,10 @@ Value power(const Value& a, const Value& b) {
     const double x = a.as_double();
     const double y = b.as_double();
     if (x == 0.0 && y < 0) zero_division("0.0 cannot be raised to a negative power");
+    if (x < 0 && std::isfinite(y) && y != std::floor(y)) {
+        throw_type_error(
+            "a negative number to a fractional power is complex in Python; vela has no complex numbers");
+    }
     return Value::floating(std::pow(x, y));
 }
 
@@ -306,9 +310,8 @@ bool py_contains(const Value& container, const Value& item) {
             }
             return false;
         case ValueKind::Dict:
-            if (item.is_list() && item.list_kind() != ListKind::Tuple)
-                throw_type_error("unhashable type: 'list'");
-            if (item.is_dict()) throw_type_error("unhashable type: 'dict'");
+            if (!py_hashable(item))
+                throw_type_error("unhashable type: '" + std::string(py_type_name(item)) + "'");
             return container.as_dict().find(item) != nullptr;
         default:
             throw_type_error("argument of type '" + std::string(py_type_name(container)) +

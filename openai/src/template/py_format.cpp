@@ -102,6 +102,9 @@ std::string percent_int(int64_t n, char conversion, const std::string& flags, in
 std::string py_percent_format(std::string_view format, const Value& args) {
     const bool is_tuple = args.is_list() && args.list_kind() == ListKind::Tuple;
     const bool is_mapping = args.is_dict();
+    // Python skips the "not all arguments converted" check for any argument with __getitem__ that
+    // is not a tuple or str (dicts and lists).
+    const bool has_getitem = is_mapping || (args.is_list() && args.list_kind() == ListKind::List);
     std::vector<Value> positional;
     if (is_tuple) {
         positional = args.items();
@@ -245,7 +248,7 @@ std::string py_percent_format(std::string_view format, const Value& args) {
                 throw_type_error(std::string("unsupported format character '") + conversion + "'");
         }
     }
-    if (!is_mapping && next_arg < positional.size()) {
+    if (!has_getitem && next_arg < positional.size()) {
         throw_type_error("not all arguments converted during string formatting");
     }
     return out;

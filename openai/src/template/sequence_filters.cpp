@@ -315,16 +315,29 @@ Value f_slice(Interpreter&, const Value& v, CallArgs& args) {
     });
 }
 
+// Jinja2's sort keys come from make_multi_attrgetter: a list holding one value per comma-separated
+// attribute (or the item itself), so equal undefined keys compare equal instead of raising.
 Value f_sort(Interpreter& interpreter, const Value& v, CallArgs& args) {
     ArgBinder a("sort", args, {"reverse", "case_sensitive", "attribute"});
     const bool reverse = a.has(0) && py_truthy(a[0]);
     const bool case_sensitive = a.has(1) && py_truthy(a[1]);
+    std::vector<Value> attributes;
+    if (a.has(2) && a[2].is_string()) {
+        const std::string comma = ",";
+        for (const std::string& part : py_split(a[2].as_string(), &comma, -1))
+            attributes.push_back(Value::string(part));
+    } else {
+        attributes.push_back(a.has(2) ? a[2] : Value::none());
+    }
     std::vector<Value> items = py_iterate(v);
     std::vector<std::pair<Value, Value>> keyed;
     keyed.reserve(items.size());
     for (const Value& item : items) {
-        Value key = a.has(2) && !a[2].is_none() ? get_attribute_path(interpreter, item, a[2]) : item;
-        keyed.emplace_back(sort_key(key, case_sensitive), item);
+        std::vector<Value> key;
+        for (const Value& attribute : attributes) {
+            key.push_back(sort_key(get_attribute_path(interpreter, item, attribute), case_sensitive));
+        }
+        keyed.emplace_back(Value::list(std::move(key)), item);
     }
     std::stable_sort(keyed.begin(), keyed.end(), [&](const auto& x, const auto& y) {
         return reverse ? py_less(y.first, x.first) : py_less(x.first, y.first);
@@ -354,6 +367,8 @@ Value f_unique(Interpreter& interpreter, const Value& v, CallArgs& args) {
             Value key =
                 sort_key(a.has(1) && !a[1].is_none() ? get_attribute_path(interpreter, item, a[1]) : item,
                          case_sensitive);
+            if (!py_hashable(key))
+                throw_type_error("unhashable type: '" + std::string(py_type_name(key)) + "'");
             bool duplicate = false;
             for (const Value& s : seen) {
                 if (py_equal(s, key)) {

@@ -287,6 +287,17 @@ bool py_truthy(const Value& value) {
     return false;
 }
 
+bool py_hashable(const Value& value) {
+    if (value.is_dict()) return false;
+    if (!value.is_list()) return true;
+    if (value.list_kind() == ListKind::Generator) return true;
+    if (value.list_kind() != ListKind::Tuple) return false;
+    for (const Value& item : value.items()) {
+        if (!py_hashable(item)) return false;
+    }
+    return true;
+}
+
 bool py_equal(const Value& a, const Value& b) {
     if (a.is_number() && b.is_number()) {
         if (a.is_float() || b.is_float()) return a.as_double() == b.as_double();

@@ -257,6 +257,9 @@ std::string_view py_type_name(const Value& value);
 /// Python's bool(value).
 bool py_truthy(const Value& value);
 
+/// True when Python could hash `value` (not a list, dict, dict view, or a tuple holding one).
+bool py_hashable(const Value& value);
+
 /// Python's `a == b`.
 bool py_equal(const Value& a, const Value& b);
 
