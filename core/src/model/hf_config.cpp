@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "loader/json_file.h"
 #include "model/family_registry.h"
 
 namespace vela {
@@ -19,10 +20,10 @@ Result<std::string> read_text(const std::filesystem::path& path) {
     return text.str();
 }
 
-Result<json> parse_json(std::string_view text, const std::string& origin) {
-    json doc = json::parse(text.begin(), text.end(), nullptr, false);
-    if (doc.is_discarded()) return Error{Errc::Corrupt, origin + ": not valid JSON"};
-    if (!doc.is_object()) return Error{Errc::Corrupt, origin + ": expected a JSON object at the top level"};
+Result<json> parse_object(std::string_view text, const std::string& origin) {
+    auto doc = parse_json(text, origin);
+    if (!doc) return std::move(doc).error();
+    if (!doc->is_object()) return Error{Errc::Corrupt, origin + ": expected a JSON object at the top level"};
     return doc;
 }
 
@@ -98,7 +99,7 @@ Result<RopeScaling> parse_rope_scaling(const json& doc, int32_t max_context, con
 }  // namespace
 
 Result<ModelConfig> model_config_from_hf_json(std::string_view json_text, const std::string& origin) {
-    auto parsed = parse_json(json_text, origin);
+    auto parsed = parse_object(json_text, origin);
     if (!parsed) return std::move(parsed).error();
     const json& doc = *parsed;
 
@@ -197,7 +198,7 @@ Result<GenerationDefaults> generation_defaults_from_hf_folder(const std::filesys
     if (!std::filesystem::exists(path)) return defaults;
     auto text = read_text(path);
     if (!text) return std::move(text).error();
-    auto parsed = parse_json(*text, path.string());
+    auto parsed = parse_object(*text, path.string());
     if (!parsed) return std::move(parsed).error();
     const json& doc = *parsed;
     auto number = [&](const char* key) -> std::optional<double> {

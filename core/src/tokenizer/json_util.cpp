@@ -1,5 +1,7 @@
 #include "tokenizer/json_util.h"
 
+#include "loader/json_file.h"
+
 #include <fstream>
 #include <sstream>
 #include <system_error>
@@ -11,18 +13,7 @@ void fail(Errc code, std::string message) {
 }
 
 Result<nlohmann::json> read_json_file(const std::filesystem::path& path) {
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) return Error{Errc::NotFound, path.string() + ": no such file"};
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Error{Errc::Io, path.string() + ": cannot be opened for reading"};
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad()) return Error{Errc::Io, path.string() + ": read failed"};
-    try {
-        return nlohmann::json::parse(buffer.str());
-    } catch (const nlohmann::json::exception& e) {
-        return Error{Errc::Corrupt, path.string() + ": malformed JSON (" + e.what() + ")"};
-    }
+    return vela::read_json_file(path);
 }
 
 const nlohmann::json* json_member(const nlohmann::json& object, std::string_view key) {

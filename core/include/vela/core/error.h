@@ -32,7 +32,7 @@ std::string_view to_string(Errc code);
 
 /// A failure: its kind and a message for a human.
 class Error {
-public:
+  public:
     /// Makes an error of `code` with `message`.
     Error(Errc code, std::string message) : code_(code), message_(std::move(message)) {}
     /// The kind of failure.
@@ -40,7 +40,7 @@ public:
     /// What went wrong and how to fix it.
     const std::string& message() const { return message_; }
 
-private:
+  private:
     Errc code_;
     std::string message_;
 };
@@ -50,15 +50,14 @@ template <class T>
 class [[nodiscard]] Result {
     static_assert(!std::is_same_v<std::remove_cv_t<T>, Error>, "Result<Error> is meaningless");
 
-public:
+  public:
     /// A successful result holding `value`.
     Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}
     /// A failed result holding `error`.
     Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}
     /// Converts from a Result of a convertible type (e.g. unique_ptr<Derived> to unique_ptr<Base>).
     template <class U>
-        requires(std::is_constructible_v<T, U&&> && !std::is_same_v<T, U>)
-    Result(Result<U>&& other)
+    requires(std::is_constructible_v<T, U&&> && !std::is_same_v<T, U>) Result(Result<U>&& other)
         : state_(other ? std::variant<T, Error>(std::in_place_index<0>, T(std::move(*other)))
                        : std::variant<T, Error>(std::in_place_index<1>, std::move(other).error())) {}
 
@@ -89,14 +88,14 @@ public:
     /// The error, moved out; only valid when !ok().
     Error&& error() && { return std::get<1>(std::move(state_)); }
 
-private:
+  private:
     std::variant<T, Error> state_;
 };
 
 /// Success or an Error, for work that returns nothing.
 template <>
 class [[nodiscard]] Result<void> {
-public:
+  public:
     /// A successful result.
     Result() = default;
     /// A failed result holding `error`.
@@ -111,7 +110,7 @@ public:
     /// The error, moved out; only valid when !ok().
     Error&& error() && { return std::move(error_); }
 
-private:
+  private:
     Error error_{Errc::Internal, {}};
     bool ok_ = true;
 };

@@ -20,7 +20,7 @@ namespace vela {
 
 /// Restricts which tokens a sequence may generate next.
 class TokenConstraint {
-public:
+  public:
     virtual ~TokenConstraint() = default;
     /// Sets bit (id % 32) of allowed[id / 32] for every token that may come next; `allowed` holds
     /// ceil(vocab_size / 32) words, all zero on entry.
