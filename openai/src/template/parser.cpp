@@ -1,4 +1,6 @@
-// Recursive-descent parser for Jinja templates, one method per grammar rule of Jinja2's parser.
+// Recursive-descent parser for Jinja templates, one method per grammar rule of Jinja2's parser. It
+// stays one class in one file (a little over the usual size) because the rules call each other and
+// read best side by side, as Jinja2's parser.py does.
 #include "template/parser.h"
 
 #include <functional>
