@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "vela/core/tokenizer.h"
 
@@ -75,16 +76,6 @@ Result<nlohmann::json> read_json_input(const std::string& path) {
     } catch (const nlohmann::json::exception& e) {
         return Error{Errc::InvalidArgument, path + ": malformed JSON (" + e.what() + ")"};
     }
-}
-
-void print_json(const nlohmann::json& value) {
-    std::cout << value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-    std::cout.flush();
-}
-
-int report(const char* command, const Error& error) {
-    std::cerr << "vela " << command << ": " << error.message() << '\n';
-    return 1;
 }
 
 struct TokenizeArgs {
@@ -167,37 +158,6 @@ struct DetokenizeArgs {
     bool skip_special = false;
 };
 
-Result<std::vector<TokenId>> parse_ids(std::string_view list, int32_t vocab_size) {
-    std::vector<TokenId> ids;
-    size_t pos = 0;
-    while (pos <= list.size()) {
-        size_t comma = list.find(',', pos);
-        if (comma == std::string_view::npos) comma = list.size();
-        std::string_view item = list.substr(pos, comma - pos);
-        while (!item.empty() && item.front() == ' ')
-            item.remove_prefix(1);
-        while (!item.empty() && item.back() == ' ')
-            item.remove_suffix(1);
-        if (!item.empty() || comma < list.size()) {
-            TokenId id = 0;
-            const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), id);
-            if (ec != std::errc() || end != item.data() + item.size()) {
-                return Error{Errc::InvalidArgument, "--ids: \"" + std::string(item) + "\" is not a token id"};
-            }
-            ids.push_back(id);
-        }
-        pos = comma + 1;
-    }
-    for (const TokenId id : ids) {
-        if (id < 0 || id >= vocab_size) {
-            return Error{Errc::InvalidArgument, "token id " + std::to_string(id) +
-                                                    " is outside the vocabulary [0, " +
-                                                    std::to_string(vocab_size) + ")"};
-        }
-    }
-    return ids;
-}
-
 int run_detokenize(const DetokenizeArgs& args, bool has_ids) {
     if ((has_ids ? 1 : 0) + (args.batch_file.empty() ? 0 : 1) != 1) {
         return report("detokenize", Error{Errc::InvalidArgument, "give exactly one of --ids, --batch-file"});
@@ -232,7 +192,7 @@ int run_detokenize(const DetokenizeArgs& args, bool has_ids) {
         print_json(out);
         return 0;
     }
-    Result<std::vector<TokenId>> ids = parse_ids(args.ids, vocab_size);
+    Result<std::vector<TokenId>> ids = parse_token_ids(args.ids, vocab_size, "--ids");
     if (!ids) return report("detokenize", ids.error());
     print_json(nlohmann::json{{"text", (*tokenizer)->decode(*ids, options)}});
     return 0;
