@@ -11,15 +11,18 @@ KvCache::KvCache(const KvCacheShape& shape) : shape_(shape) {
     k_.reserve(static_cast<size_t>(shape.n_layers));
     v_.reserve(static_cast<size_t>(shape.n_layers));
     for (int32_t i = 0; i < shape.n_layers; ++i) {
-        k_.emplace_back(shape.dtype, std::initializer_list<int64_t>{n_slots, shape.n_kv_heads, shape.head_dim});
-        v_.emplace_back(shape.dtype, std::initializer_list<int64_t>{n_slots, shape.n_kv_heads, shape.head_dim});
+        k_.emplace_back(shape.dtype,
+                        std::initializer_list<int64_t>{n_slots, shape.n_kv_heads, shape.head_dim});
+        v_.emplace_back(shape.dtype,
+                        std::initializer_list<int64_t>{n_slots, shape.n_kv_heads, shape.head_dim});
     }
 }
 
 KvLayerView KvCache::layer(int32_t layer) {
     auto& k = k_[static_cast<size_t>(layer)];
     auto& v = v_[static_cast<size_t>(layer)];
-    return KvLayerView{k.data(), v.data(), shape_.dtype, int64_t{shape_.n_blocks} * shape_.block_size,
+    return KvLayerView{k.data(),          v.data(),
+                       shape_.dtype,      int64_t{shape_.n_blocks} * shape_.block_size,
                        shape_.n_kv_heads, shape_.head_dim};
 }
 

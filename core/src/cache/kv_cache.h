@@ -15,8 +15,8 @@ namespace vela {
 
 /// One layer's K and V storage, as the attention kernels see it.
 struct KvLayerView {
-    std::byte* k = nullptr;   // [n_slots][n_kv_heads][head_dim] of dtype
-    std::byte* v = nullptr;   // [n_slots][n_kv_heads][head_dim] of dtype
+    std::byte* k = nullptr;    // [n_slots][n_kv_heads][head_dim] of dtype
+    std::byte* v = nullptr;    // [n_slots][n_kv_heads][head_dim] of dtype
     DType dtype = DType::F16;  // F16 or F32
     int64_t n_slots = 0;       // n_blocks * block_size
     int32_t n_kv_heads = 0;
@@ -28,7 +28,7 @@ struct KvCacheShape {
     int32_t n_layers = 0;
     int32_t n_kv_heads = 0;
     int32_t head_dim = 0;
-    int32_t block_size = 16;   // token slots per block
+    int32_t block_size = 16;  // token slots per block
     int32_t n_blocks = 0;
     DType dtype = DType::F16;  // F16 or F32
 
@@ -38,7 +38,7 @@ struct KvCacheShape {
 
 /// The K/V storage of all layers.
 class KvCache {
-public:
+  public:
     /// Allocates (uninitialized) storage for `shape`.
     explicit KvCache(const KvCacheShape& shape);
 
@@ -47,7 +47,7 @@ public:
     /// The view of layer `layer`.
     KvLayerView layer(int32_t layer);
 
-private:
+  private:
     KvCacheShape shape_;
     std::vector<Tensor> k_;  // one per layer
     std::vector<Tensor> v_;  // one per layer

@@ -26,14 +26,30 @@ constexpr std::array<DTypeTraits, 13> kTraits = {{
 
 // Names of the GGUF types vela does not load, for error messages.
 constexpr std::array<std::pair<uint32_t, std::string_view>, 17> kOtherGgmlNames = {{
-    {9, "q8_1"}, {10, "q2_K"}, {11, "q3_K"}, {16, "iq2_xxs"}, {17, "iq2_xs"}, {18, "iq3_xxs"},
-    {19, "iq1_s"}, {20, "iq4_nl"}, {21, "iq3_s"}, {22, "iq2_s"}, {23, "iq4_xs"}, {24, "i8"},
-    {25, "i16"}, {27, "i64"}, {28, "f64"}, {29, "iq1_m"}, {39, "mxfp4"},
+    {9, "q8_1"},
+    {10, "q2_K"},
+    {11, "q3_K"},
+    {16, "iq2_xxs"},
+    {17, "iq2_xs"},
+    {18, "iq3_xxs"},
+    {19, "iq1_s"},
+    {20, "iq4_nl"},
+    {21, "iq3_s"},
+    {22, "iq2_s"},
+    {23, "iq4_xs"},
+    {24, "i8"},
+    {25, "i16"},
+    {27, "i64"},
+    {28, "f64"},
+    {29, "iq1_m"},
+    {39, "mxfp4"},
 }};
 
 }  // namespace
 
-const DTypeTraits& traits(DType dtype) { return kTraits[static_cast<size_t>(dtype)]; }
+const DTypeTraits& traits(DType dtype) {
+    return kTraits[static_cast<size_t>(dtype)];
+}
 
 std::optional<DType> dtype_from_ggml(uint32_t ggml_id) {
     for (size_t i = 0; i < kTraits.size(); ++i) {

@@ -30,18 +30,20 @@ enum class DType : uint8_t {
 
 /// Static facts about a DType.
 struct DTypeTraits {
-    std::string_view name;    // "f32", "q4_k", ... (lower case, as in GGUF tooling)
-    int64_t block_elems;      // elements per block (1 for plain types)
-    int64_t block_bytes;      // bytes per block
-    uint32_t ggml_id;         // GGUF/ggml type number
-    bool quantized;           // true for the block-quantized types
+    std::string_view name;  // "f32", "q4_k", ... (lower case, as in GGUF tooling)
+    int64_t block_elems;    // elements per block (1 for plain types)
+    int64_t block_bytes;    // bytes per block
+    uint32_t ggml_id;       // GGUF/ggml type number
+    bool quantized;         // true for the block-quantized types
 };
 
 /// The traits of `dtype`.
 const DTypeTraits& traits(DType dtype);
 
 /// The lower-case name of `dtype`.
-inline std::string_view to_string(DType dtype) { return traits(dtype).name; }
+inline std::string_view to_string(DType dtype) {
+    return traits(dtype).name;
+}
 
 /// The DType with GGUF type number `ggml_id`, if vela supports it.
 std::optional<DType> dtype_from_ggml(uint32_t ggml_id);

@@ -5,7 +5,9 @@
 
 namespace vela {
 
-void Tensor::FreeDeleter::operator()(std::byte* p) const { std::free(p); }
+void Tensor::FreeDeleter::operator()(std::byte* p) const {
+    std::free(p);
+}
 
 Tensor::Tensor(DType dtype, std::span<const int64_t> shape) {
     TensorView probe(dtype, shape, nullptr);

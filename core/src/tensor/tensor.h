@@ -14,7 +14,7 @@ namespace vela {
 
 /// An owning, aligned tensor buffer.
 class Tensor {
-public:
+  public:
     Tensor() = default;
     /// Allocates an uninitialized tensor of `dtype` and `shape` (outermost first).
     Tensor(DType dtype, std::span<const int64_t> shape);
@@ -43,7 +43,7 @@ public:
     /// Read-only access as floats; only valid for F32 tensors.
     const float* f32() const { return reinterpret_cast<const float*>(storage_.get()); }
 
-private:
+  private:
     struct FreeDeleter {
         void operator()(std::byte* p) const;
     };

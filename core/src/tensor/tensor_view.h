@@ -21,7 +21,7 @@ inline constexpr int kMaxRank = 4;
 
 /// A read-only view of contiguous tensor data that someone else owns.
 class TensorView {
-public:
+  public:
     TensorView() = default;
     /// Views `data` as a tensor of `dtype` and `shape` (outermost first).
     TensorView(DType dtype, std::span<const int64_t> shape, const void* data);
@@ -56,7 +56,7 @@ public:
     /// "q8_0 [896, 4864]", for messages.
     std::string describe() const;
 
-private:
+  private:
     DType dtype_ = DType::F32;
     int rank_ = 0;
     std::array<int64_t, kMaxRank> shape_{};

@@ -9,16 +9,26 @@ namespace vela {
 
 std::string_view to_string(Errc code) {
     switch (code) {
-        case Errc::InvalidArgument: return "invalid_argument";
-        case Errc::NotFound: return "not_found";
-        case Errc::Unsupported: return "unsupported";
-        case Errc::Corrupt: return "corrupt";
-        case Errc::Io: return "io";
-        case Errc::ResourceExhausted: return "resource_exhausted";
-        case Errc::Cancelled: return "cancelled";
-        case Errc::Unavailable: return "unavailable";
-        case Errc::Timeout: return "timeout";
-        case Errc::Internal: return "internal";
+        case Errc::InvalidArgument:
+            return "invalid_argument";
+        case Errc::NotFound:
+            return "not_found";
+        case Errc::Unsupported:
+            return "unsupported";
+        case Errc::Corrupt:
+            return "corrupt";
+        case Errc::Io:
+            return "io";
+        case Errc::ResourceExhausted:
+            return "resource_exhausted";
+        case Errc::Cancelled:
+            return "cancelled";
+        case Errc::Unavailable:
+            return "unavailable";
+        case Errc::Timeout:
+            return "timeout";
+        case Errc::Internal:
+            return "internal";
     }
     return "unknown";
 }
