@@ -67,7 +67,7 @@ test("malformed tokenizer.json", () => {
     writeFileSync(path.join(dir, "tokenizer.json"), '{"model": {"type": "BPE", "vocab": {"a": 0,');
     const stderr = failure(["tokenize", "--tokenizer", dir, "--text", "x"]);
     assert.match(stderr, /malformed[/\\]tokenizer\.json/);
-    assert.match(stderr, /malformed JSON/);
+    assert.match(stderr, /invalid JSON/);
 });
 
 for (const type of ["WordPiece", "Unigram"]) {
