@@ -7,7 +7,7 @@
 // <start_of_turn>, Phi-3 <|user|>, Mistral [INST], Llama 2 <s> + [INST] text); never by model name.
 // A model that matches no row and ships no template cannot serve chat requests (400 naming
 // --chat-template). The context follows transformers: messages (content a string, or the text parts
-// joined with "\n"; developer written as system), tools (the key is absent without tools),
+// joined with "\n"; developer written as system), tools (none without tools, as transformers passes it),
 // add_generation_prompt, bos_token, eos_token, date_string, plus variables the caller adds (enable_thinking,
 // reasoning_effort, chat_template_kwargs). Assistant tool-call arguments are passed as parsed JSON
 // objects (the HF convention; a string that is not valid JSON stays a string), and each tool message
@@ -46,7 +46,7 @@ enum class TemplateOrigin : uint8_t {
 /// What one render needs besides the template.
 struct ConversationInput {
     std::vector<ChatMessage> messages;       // the conversation
-    std::optional<std::vector<Tool>> tools;  // unset: the template sees no `tools` key
+    std::optional<std::vector<Tool>> tools;  // unset: the template sees `tools` as none
     bool add_generation_prompt = true;       // end with the assistant turn's header
     std::vector<std::pair<std::string, std::string>>
         variables;                                 // extra template variables: name -> JSON text
