@@ -1,0 +1,59 @@
+// POST /v1/completions: the legacy API, admitted and streamed exactly as chat completions are. A request
+// with several prompts needs prompts x n sequences (at most the model's batch is reserved at once).
+#include "routes/completion_routes.h"
+
+#include "routes/generation_runner.h"
+
+namespace vela::server {
+
+namespace {
+
+http::Response completions(RouteContext& ctx, const http::Request& http_request) {
+    const Clock::time_point arrived = Clock::now();
+    auto parsed = openai::parse_completion_request(http_request.body);
+    if (!parsed) return api_error_response(api_error_from(parsed.error()));
+    openai::CompletionRequest& request = *parsed;
+    const int32_t n_choices = static_cast<int32_t>(request.prompts.size()) * request.n.value_or(1);
+    AdmittedRequest admitted;
+    if (auto refused = admit_request(ctx, http_request, request.model, n_choices, arrived, admitted)) {
+        return *refused;
+    }
+    openai::OpenAIAdapter& adapter = *admitted.model->adapter;
+    if (request.stream) {
+        auto stream = adapter.completion_stream(request);
+        if (!stream) {
+            ctx.metrics.record_rejected(admitted.model->id, "invalid");
+            return api_error_response(api_error_from(stream.error()));
+        }
+        http::Response response;
+        response.content_type = "text/event-stream";
+        response.headers = http::sse_headers();
+        response.stream = sse_body(ctx, std::move(admitted), std::move(*stream));
+        return response;
+    }
+    auto result =
+        adapter.completion(request, [&] { return http_request.client_gone() || ctx.tracker.cancelling(); });
+    if (!result) {
+        ctx.metrics.record_request_end(
+            admitted.model->id, std::chrono::duration<double>(Clock::now() - arrived).count(), "error");
+        if (ctx.tracker.cancelling()) {
+            return api_error_response(make_api_error(
+                ApiErrorKind::ShuttingDown, "the server is shutting down; the request was cancelled"));
+        }
+        return api_error_response(api_error_from(result.error()));
+    }
+    const std::string finish = result->choices.empty() || !result->choices.front().finish_reason
+                                   ? "stop"
+                                   : openai::to_string(*result->choices.front().finish_reason);
+    record_usage_metrics(ctx, admitted, result->usage, n_choices, finish);
+    return http::Response::json(openai::to_json(*result));
+}
+
+}  // namespace
+
+void add_completion_routes(http::HttpServer& server, RouteContext& ctx) {
+    server.route("POST", "/v1/completions",
+                 [&ctx](const http::Request& request) { return completions(ctx, request); });
+}
+
+}  // namespace vela::server
