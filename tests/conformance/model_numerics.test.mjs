@@ -9,7 +9,7 @@
 // What remains differs only by float summation order and exp() implementations (~1e-7 relative).
 // - F32 weights round nothing, so that stays ~1e-5 in the logits (which span about +-50): bound 1e-3.
 // - F16 weights round activations to F16: a 1e-7 difference can move one activation by an F16 ulp
-//   (2^-11 relative); bound 0.05.
+//   (2^-11 relative); bound 0.05. BF16 rounds them to BF16 (2^-8 relative); bound 0.5.
 // - 8-bit weights quantize activations to 1/127 of a block's largest value; a 1e-7 difference that
 //   crosses a rounding boundary moves one activation by a whole step, which changes the next layer's
 //   inputs enough to flip more of them. On this machine most runs agree to 1e-5; the worst cascade we
@@ -24,7 +24,9 @@ import {llamaCppRun, modelPath, velaGreedy, velaLogits} from "./lib/models.mjs";
 const FAMILIES = ["llama", "mistral", "qwen2", "qwen3"];
 const TYPES = ["f32", "f16", "q8_0", "q4_0", "q4_k"];
 const N_TOKENS = 32;
-const TOLERANCE = {f32: 1e-3, f16: 0.05, q8_0: 1.0, q4_0: 1.0, q4_k: 1.0};
+const MORE_TYPES = ["bf16", "q4_1", "q5_0", "q5_1", "q5_k", "q6_k"];
+const TOLERANCE = {f32: 1e-3, f16: 0.05, bf16: 0.5, q8_0: 1.0, q4_0: 1.0, q4_1: 1.0, q5_0: 1.0, q5_1: 1.0, q4_k: 1.0,
+    q5_k: 1.0, q6_k: 1.0};
 // Ordinary (non-special) tokens of the synthesized vocabularies, which also exist in Qwen3's.
 const PROMPT = [17, 262, 85, 301, 44, 120, 9, 233, 75, 180, 51, 290];
 
@@ -70,6 +72,9 @@ for (const family of FAMILIES) {
     for (const type of TYPES) {
         test(`${family} ${type}: greedy tokens and logits equal llama.cpp`, () => compareWithLlamaCpp(family, type));
     }
+}
+for (const type of MORE_TYPES) {
+    test(`qwen2 ${type}: greedy tokens and logits equal llama.cpp`, () => compareWithLlamaCpp("qwen2-more", type));
 }
 for (const name of ["llama31", "qwen2-yarn"]) {
     test(`${name}: scaled RoPE matches llama.cpp`, () => compareWithLlamaCpp(name, "f32"));

@@ -1,6 +1,7 @@
 // The decoder against a naive transformer written here from the textbook definitions: full causal
 // attention over plain arrays (no paging, no kernels), so block tables, slot mapping, GQA, RoPE pair
-// layouts, QKV biases and QK-norm in the real decoder are checked against something independent.
+// layouts, sliding windows, QKV biases and QK-norm in the real decoder are checked against something
+// independent.
 #include "model/decoder.h"
 
 #include <gtest/gtest.h>
@@ -35,7 +36,9 @@ ModelConfig tiny_config(const std::string& family) {
     c.rms_eps = 1e-5f;
     c.rope_theta = 10000.0f;
     c.rope_dim = 8;
-    c.rope_style = family == "llama" ? kernels::RopeStyle::Interleaved : kernels::RopeStyle::Neox;
+    const bool interleaved = family == "llama" || family == "mistral";
+    c.rope_style = interleaved ? kernels::RopeStyle::Interleaved : kernels::RopeStyle::Neox;
+    c.sliding_window = family == "mistral" ? 5 : 0;  // shorter than the test sequences
     c.qkv_bias = family == "qwen2";
     c.qk_norm = family == "qwen3";
     return c;
@@ -172,9 +175,11 @@ Vec reference_logits(const ModelConfig& c, const Weights& w, const std::vector<T
             Vec attn(static_cast<size_t>(c.n_heads * hd), 0.0);
             for (int32_t h = 0; h < c.n_heads; ++h) {
                 const int32_t kvh = h / group;
-                std::vector<double> scores(t + 1);
+                // Keys within the sliding window (positions t - window + 1 .. t), else all of 0 .. t.
+                const int32_t first = c.sliding_window > 0 ? std::max(0, t - c.sliding_window + 1) : 0;
+                std::vector<double> scores(t + 1, -1e300);
                 double max_score = -1e300;
-                for (int32_t s = 0; s <= t; ++s) {
+                for (int32_t s = first; s <= t; ++s) {
                     double dot = 0;
                     for (int32_t d = 0; d < hd; ++d)
                         dot += q[t][h * hd + d] * k[s][kvh * hd + d];
@@ -184,7 +189,7 @@ Vec reference_logits(const ModelConfig& c, const Weights& w, const std::vector<T
                 double total = 0;
                 for (double& sc : scores)
                     total += (sc = std::exp(sc - max_score));
-                for (int32_t s = 0; s <= t; ++s) {
+                for (int32_t s = first; s <= t; ++s) {
                     for (int32_t d = 0; d < hd; ++d)
                         attn[h * hd + d] += scores[s] / total * v[s][kvh * hd + d];
                 }
@@ -268,7 +273,7 @@ TEST_P(DecoderTest, MatchesNaiveTransformerAcrossChunksAndScatteredBlocks) {
         EXPECT_NEAR(logits[i], expected_a[i], 2e-4) << "token " << i;
 }
 
-INSTANTIATE_TEST_SUITE_P(Families, DecoderTest, ::testing::Values("llama", "qwen2", "qwen3"));
+INSTANTIATE_TEST_SUITE_P(Families, DecoderTest, ::testing::Values("llama", "mistral", "qwen2", "qwen3"));
 
 TEST(Decoder, MissingTensorIsAClearError) {
     const ModelConfig config = tiny_config("qwen2");
