@@ -300,6 +300,15 @@ def case_context(name, with_tools, add_generation_prompt, enable_thinking):
     return context
 
 
+def extra_contexts():
+    """Contexts with the extra variables some templates read (firefunction-v2 needs `functions` and
+    `datetime`)."""
+    base = case_context("tool_calls_dict_args", True, True, None)
+    return [("tool calls +functions +datetime",
+             {**base, "functions": json.dumps([tool["function"] for tool in TOOLS], indent=2),
+              "datetime": "2026-01-02", "date_string": "02 Jan 2026", "tools_in_user_message": False})]
+
+
 def case_label(name, with_tools, add_generation_prompt, enable_thinking):
     label = name + (" +tools" if with_tools else "")
     label += " agp=" + ("on" if add_generation_prompt else "off")
@@ -349,6 +358,8 @@ def main():
     for name, source in templates.items():
         for case in CASES:
             jobs.append((name, case_label(*case), source, case_context(*case)))
+        for label, context in extra_contexts():
+            jobs.append((name, label, source, context))
         for index in range(RANDOM_CONVERSATIONS_PER_TEMPLATE):
             jobs.append((name, f"random conversation {index}", source, random_context(rng)))
     snippets = snippet_cases()
