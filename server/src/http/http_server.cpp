@@ -144,7 +144,28 @@ class HttpServer::Impl {
 
     HttpServerOptions options_;
     ListeningServer server_;
-    std::map<std::string, std::map<std::string, Handler>> routes_;  // path -> method -> handler
+    std::map<std::string, std::map<std::string, Handler>> routes_;         // path -> method -> handler
+    std::map<std::string, std::map<std::string, Handler>> prefix_routes_;  // prefix -> method -> handler
+
+    // The handlers of `path` and the route's name: an exact route, else the longest matching prefix
+    // route (named "<prefix>*"); nullptr when none matches.
+    const std::map<std::string, Handler>* find_route(const std::string& path, std::string* name) const {
+        if (const auto exact = routes_.find(path); exact != routes_.end()) {
+            if (name) *name = exact->first;
+            return &exact->second;
+        }
+        const std::map<std::string, Handler>* best = nullptr;
+        size_t best_length = 0;
+        for (const auto& [prefix, handlers] : prefix_routes_) {
+            if (path.size() > prefix.size() && path.compare(0, prefix.size(), prefix) == 0 &&
+                prefix.size() >= best_length) {
+                best = &handlers;
+                best_length = prefix.size();
+                if (name) *name = prefix + "*";
+            }
+        }
+        return best;
+    }
     PreRoutingHook pre_routing_;
     ErrorBody error_body_;
     ResponseObserver observer_;
@@ -159,17 +180,17 @@ class HttpServer::Impl {
 
     void dispatch(const httplib::Request& hreq, httplib::Response& hres) const {
         auto request = std::make_shared<Request>(convert(hreq, true));
-        const auto path = routes_.find(request->path);
-        if (path == routes_.end()) {
+        const std::map<std::string, Handler>* handlers = find_route(request->path, nullptr);
+        if (!handlers) {
             fill(error_response(404, *request), hres, request);
             return;
         }
         const std::string method = request->method == "HEAD" ? "GET" : request->method;
-        const auto handler = path->second.find(method);
-        if (handler == path->second.end()) {
+        const auto handler = handlers->find(method);
+        if (handler == handlers->end()) {
             Response response = error_response(405, *request);
             std::string allow;
-            for (const auto& [name, unused] : path->second)
+            for (const auto& [name, unused] : *handlers)
                 allow += (allow.empty() ? "" : ", ") + name;
             response.headers.emplace_back("Allow", allow);
             fill(response, hres, request);
@@ -219,8 +240,9 @@ class HttpServer::Impl {
             request.path = req.path;
             request.remote_addr = req.remote_addr;
             request.remote_port = req.remote_port;
-            const bool known = routes_.count(req.path) > 0;
-            observer_(request, known ? std::string_view(req.path) : std::string_view(), res.status);
+            std::string route;
+            find_route(req.path, &route);
+            observer_(request, route, res.status);
         });
         httplib::Headers headers;
         for (const auto& [name, value] : options_.default_headers)
@@ -245,6 +267,10 @@ HttpServer::~HttpServer() {
 
 void HttpServer::route(const std::string& method, const std::string& path, Handler handler) {
     impl_->routes_[path][method] = std::move(handler);
+}
+
+void HttpServer::route_prefix(const std::string& method, const std::string& prefix, Handler handler) {
+    impl_->prefix_routes_[prefix][method] = std::move(handler);
 }
 
 void HttpServer::set_pre_routing(PreRoutingHook hook) {

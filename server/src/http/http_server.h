@@ -1,9 +1,9 @@
-// HttpServer: vela's small HTTP layer over cpp-httplib. It binds, routes exact paths to handlers (405
-// for a known path with another method, 404 otherwise), runs a hook before the body is read (auth, CORS
-// preflight), limits body size, adds default headers, streams chunked bodies, and reports every finished
-// response (for metrics and the access log). Each connection is served by one thread of a pool sized by
-// the caller: a streaming response holds its thread until it ends, so the pool must cover every stream
-// the engine can run plus those that wait in queues.
+// HttpServer: vela's small HTTP layer over cpp-httplib. It binds, routes exact paths and path prefixes
+// to handlers (405 for a known path with another method, 404 otherwise), runs a hook before the body is
+// read (auth, CORS preflight), limits body size, adds default headers, streams chunked bodies, and reports
+// every finished response (for metrics and the access log). Each connection is served by one thread of a pool
+// sized by the caller: a streaming response holds its thread until it ends, so the pool must cover every
+// stream the engine can run plus those that wait in queues.
 #pragma once
 
 #include <atomic>
@@ -45,7 +45,7 @@ using ErrorBody = std::function<Response(int status, const Request& request)>;
 /// route matched), the status and the request.
 using ResponseObserver = std::function<void(const Request& request, std::string_view route, int status)>;
 
-/// An HTTP/1.1 server with exact-path routes.
+/// An HTTP/1.1 server with exact-path and path-prefix routes.
 class HttpServer {
   public:
     /// A server with `options`; nothing is bound yet.
@@ -57,6 +57,9 @@ class HttpServer {
 
     /// Routes `method` (GET, POST, ...) on exactly `path` to `handler` (HEAD is served by GET routes).
     void route(const std::string& method, const std::string& path, Handler handler);
+    /// Routes `method` on every path that starts with `prefix` and is longer (an exact route wins; the
+    /// longest prefix wins among prefix routes); the handler reads the rest from Request::path.
+    void route_prefix(const std::string& method, const std::string& prefix, Handler handler);
     /// Sets the hook run before routing (auth, preflight).
     void set_pre_routing(PreRoutingHook hook);
     /// Sets the maker of bodies for library-made errors.

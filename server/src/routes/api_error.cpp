@@ -7,6 +7,8 @@ namespace vela::server {
 namespace {
 
 // One row per kind: status, OpenAI type, code, whether a retry may succeed (Retry-After seconds).
+// Types follow api.openai.com: a bad key (401) and an unknown model or URL (404) are all
+// "invalid_request_error", told apart by `code`.
 struct KindRow {
     ApiErrorKind kind;
     int status;
@@ -19,9 +21,9 @@ constexpr KindRow kKinds[] = {
     {ApiErrorKind::BadRequest, 400, "invalid_request_error", nullptr, 0},
     {ApiErrorKind::UnsupportedParameter, 400, "invalid_request_error", "unsupported_parameter", 0},
     {ApiErrorKind::ContextTooLong, 400, "invalid_request_error", "context_length_exceeded", 0},
-    {ApiErrorKind::Unauthorized, 401, "authentication_error", "invalid_api_key", 0},
-    {ApiErrorKind::RouteNotFound, 404, "not_found_error", "route_not_found", 0},
-    {ApiErrorKind::ModelNotFound, 404, "not_found_error", "model_not_found", 0},
+    {ApiErrorKind::Unauthorized, 401, "invalid_request_error", "invalid_api_key", 0},
+    {ApiErrorKind::RouteNotFound, 404, "invalid_request_error", "route_not_found", 0},
+    {ApiErrorKind::ModelNotFound, 404, "invalid_request_error", "model_not_found", 0},
     {ApiErrorKind::MethodNotAllowed, 405, "invalid_request_error", "method_not_allowed", 0},
     {ApiErrorKind::PayloadTooLarge, 413, "invalid_request_error", "payload_too_large", 0},
     {ApiErrorKind::QueueFull, 503, "server_busy", "queue_full", 1},

@@ -1,0 +1,120 @@
+// Backward compatibility with candle-vllm (the seed's T073 and T074, SYSTEM-SPEC 2.2.2 and 3.1):
+// `vela serve` started with candle-vllm's own flag spellings (--h, --p, --m, --block-size, --mem,
+// --max-num-seqs, --queue-size, --request-timeout, --temperature, --log, ...) behaves as they say, and
+// the response JSON keeps candle-vllm's fields. Every flag's parsed value is checked one by one in
+// tests/unit/server/cli/serve_flags_test.cpp; here the flags' effects are observed from outside.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { metric, modelIdOf, startServer, testModel } from './lib/harness.mjs';
+
+const work = mkdtempSync(path.join(tmpdir(), 'vela-candle-'));
+let server;
+let model;
+
+before(async () => {
+  const file = testModel();
+  model = modelIdOf(file);
+  server = await startServer({ model: file, cwd: work, rawArgs: ['--h', '127.0.0.1', '--p', '0', '--m', file,
+    '--max-num-seqs', '2', '--queue-size', '1', '--request-timeout', '60', '--block-size', '32', '--mem', '16',
+    '--prefill-chunk-size', '1024', '--temperature', '0', '--top-k', '-1', '--log', '--threads', '1', '--no-ui'] });
+});
+after(async () => {
+  if (server) assert.equal((await server.stop()).code, 0);
+  rmSync(work, { recursive: true, force: true });
+});
+
+const user = (content) => [{ role: 'user', content }];
+
+test('--block-size and --mem size the KV cache', async () => {
+  // The test model: 2 layers, 2 KV heads of 64 dimensions, an f16 cache: 2*2*2*64*2 = 1024 bytes per
+  // token, 32 KiB per 32-token block, so 16 MiB hold 512 blocks.
+  assert.equal(await metric(server, 'vela:kv_cache_blocks_total'), 512);
+  assert.match(server.log(), /512 blocks of 32 tokens/);
+});
+
+test('--temperature 0 makes requests without a temperature greedy', async () => {
+  const client = server.client();
+  const ask = (extra) => client.chat.completions.create({ model, messages: user('Say anything.'), max_tokens: 8, ...extra });
+  // One at a time: --max-num-seqs 2 --queue-size 1 admit three at once.
+  const a = await ask({ seed: 1 });
+  const b = await ask({ seed: 2 });
+  const greedy = await ask({ temperature: 0 });
+  const hot = await ask({ temperature: 1, seed: 3 });
+  assert.equal(a.choices[0].message.content, greedy.choices[0].message.content);
+  assert.equal(b.choices[0].message.content, greedy.choices[0].message.content);
+  assert.notEqual(hot.choices[0].message.content, greedy.choices[0].message.content, "a request's own value wins");
+});
+
+test('--max-num-seqs 2 with --queue-size 1: the fourth concurrent request is refused with 503', async () => {
+  const controllers = [];
+  const start = async () => {
+    const controller = new AbortController();
+    controllers.push(controller);
+    const res = await server.fetch('/v1/chat/completions', { method: 'POST', signal: controller.signal,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model, messages: user('Go on and on.'), max_tokens: 1000, temperature: 1, stream: true }) });
+    return res;
+  };
+  // Two run, one waits; wait until the server reports exactly that, then send the fourth.
+  const first = [start(), start(), start()];
+  for (let i = 0; i < 1200; i++) {
+    if ((await metric(server, 'vela:num_requests_admitted')) === 2 && (await metric(server, 'vela:num_requests_waiting')) === 1) break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.equal(await metric(server, 'vela:num_requests_waiting'), 1);
+  const fourth = await server.post('/v1/chat/completions', { model, messages: user('me too'), max_tokens: 2 });
+  assert.equal(fourth.status, 503);
+  assert.equal(fourth.body.error.code, 'queue_full');
+  assert.ok(Number(fourth.headers.get('retry-after')) >= 1);
+  for (const c of controllers) c.abort();
+  await Promise.allSettled(first);
+  for (let i = 0; i < 1200 && (await metric(server, 'vela:num_requests_admitted')) !== 0; i++) {
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.equal(await metric(server, 'vela:num_requests_admitted'), 0);
+});
+
+test('--log also writes the log to ./vela.log', () => {
+  const file = path.join(work, 'vela.log');
+  assert.ok(existsSync(file), 'vela.log in the working folder');
+  assert.match(readFileSync(file, 'utf8'), /listening on 127\.0\.0\.1:\d+/);
+});
+
+test("chat responses and chunks keep candle-vllm's fields", async () => {
+  const r = await server.post('/v1/chat/completions', { model, messages: user('hi'), max_tokens: 2 });
+  assert.equal(r.status, 200);
+  const body = r.body;
+  for (const k of ['id', 'object', 'created', 'model', 'choices', 'usage', 'system_fingerprint']) assert.ok(k in body, k);
+  assert.match(body.system_fingerprint, /^fp_[0-9a-f]{16}$/);
+  const choice = body.choices[0];
+  for (const k of ['index', 'message', 'finish_reason', 'logprobs']) assert.ok(k in choice, k);
+  const u = body.usage;
+  for (const k of ['request_id', 'created', 'completion_tokens', 'prompt_tokens', 'total_tokens',
+    'prompt_time_costs', 'completion_time_costs']) assert.ok(k in u, `usage.${k}`);
+  assert.equal(typeof u.prompt_tokens_details.cached_tokens, 'number');
+  assert.equal(u.request_id, body.id);
+
+  const res = await server.fetch('/v1/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model, messages: user('hi'), max_tokens: 2, stream: true }) });
+  assert.match(res.headers.get('content-type'), /^text\/event-stream/);
+  const events = (await res.text()).split('\n\n').filter((e) => e.startsWith('data: '));
+  assert.equal(events.at(-1), 'data: [DONE]');
+  const chunks = events.slice(0, -1).map((e) => JSON.parse(e.slice(6)));
+  for (const c of chunks) {
+    assert.ok('system_fingerprint' in c, 'system_fingerprint is serialized in every chunk');
+    assert.equal(c.object, 'chat.completion.chunk');
+    for (const ch of c.choices) assert.ok('finish_reason' in ch && 'delta' in ch && 'index' in ch);
+  }
+});
+
+test("GET /v1/models keeps candle-vllm's permission list and default markers", async () => {
+  const res = await server.fetch('/v1/models');
+  const body = await res.json();
+  assert.equal(body.object, 'list');
+  assert.equal(body.default, model);
+  assert.deepEqual(body.data[0].permission, []);
+  assert.equal(body.data[0].default, true);
+});
