@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what vela needs to build and test on Debian 12: Debian packages (build tools, libraries,
-# reference implementations) and the npm packages the tests compare against (tests/package.json).
+# reference implementations, Chromium for the web UI test) and the npm packages the tests compare against
+# (tests/package.json).
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +10,7 @@ packages=(
   g++ cmake ninja-build pkg-config git clang-format
   nlohmann-json3-dev libcpp-httplib-dev libpcre2-dev libutf8proc-dev libcli11-dev libspdlog-dev
   libfmt-dev libyaml-cpp-dev libvalijson-dev libgtest-dev libgmock-dev googletest libbenchmark-dev
-  json-schema-test-suite python3 python3-jinja2
+  json-schema-test-suite python3 python3-jinja2 chromium
 )
 
 missing=()
