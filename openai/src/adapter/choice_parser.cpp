@@ -43,6 +43,7 @@ ChoiceParser::ChoiceParser(ChoiceParserOptions options)
 
 std::vector<ParseEvent> ChoiceParser::feed(std::string_view text, int32_t n_tokens) {
     std::vector<ParseEvent> raw = parser_.feed(filter_.feed(text));
+    if (raw.empty() && options_.reasoning) pending_text_ += text;
     std::vector<ParseEvent> out;
     Kind produced = Kind::None;
     for (const ParseEvent& e : raw) {
@@ -61,8 +62,11 @@ std::vector<ParseEvent> ChoiceParser::finish() {
     std::vector<ParseEvent> raw = parser_.feed(filter_.finish());
     for (ParseEvent& e : parser_.finish())
         append_merged(raw, std::move(e));
-    if (n_pending_tokens_ > 0 && pending_after_reasoning_) n_reasoning_tokens_ += n_pending_tokens_;
+    if (n_pending_tokens_ > 0 && (pending_after_reasoning_ || pending_has_marker())) {
+        n_reasoning_tokens_ += n_pending_tokens_;
+    }
     n_pending_tokens_ = 0;
+    pending_text_.clear();
     std::vector<ParseEvent> out;
     tidy(raw, out, true);
     return out;
@@ -74,12 +78,20 @@ void ChoiceParser::count_tokens(Kind produced, int32_t n_tokens) {
         n_pending_tokens_ += n_tokens;
         return;
     }
-    if (n_pending_tokens_ > 0 && (pending_after_reasoning_ || produced == Kind::Reasoning)) {
+    if (n_pending_tokens_ > 0 &&
+        (pending_after_reasoning_ || produced == Kind::Reasoning || pending_has_marker())) {
         n_reasoning_tokens_ += n_pending_tokens_;
     }
     n_pending_tokens_ = 0;
+    pending_text_.clear();
     if (produced == Kind::Reasoning) n_reasoning_tokens_ += n_tokens;
     last_kind_ = produced;
+}
+
+bool ChoiceParser::pending_has_marker() const {
+    const ReasoningFormat* r = options_.reasoning;
+    return r && (pending_text_.find(r->start) != std::string::npos ||
+                 pending_text_.find(r->end) != std::string::npos);
 }
 
 void ChoiceParser::tidy(std::vector<ParseEvent>& raw, std::vector<ParseEvent>& out, bool at_end) {

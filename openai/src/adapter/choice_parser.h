@@ -9,8 +9,8 @@
 // end of the output when the choice called tools; whitespace inside text passes through once more text
 // follows); with parallel_tool_calls false, drops every call after the first (the model was asked for
 // one; the first call is what the client can act on); and counts reasoning tokens: an event's tokens
-// count when the event produced reasoning text, or produced nothing next to reasoning (the marker
-// tokens themselves).
+// count when the event produced reasoning text, or produced nothing next to reasoning or while a
+// reasoning marker was being read (the marker tokens themselves, also around an empty block).
 #pragma once
 
 #include <cstdint>
@@ -54,6 +54,7 @@ class ChoiceParser {
 
     void tidy(std::vector<ParseEvent>& raw, std::vector<ParseEvent>& out, bool at_end);
     void count_tokens(Kind produced, int32_t n_tokens);
+    bool pending_has_marker() const;
 
     ChoiceParserOptions options_;
     SpecialTextFilter filter_;
@@ -66,6 +67,7 @@ class ChoiceParser {
     bool dropping_call_ = false;    // inside a call that parallel_tool_calls=false drops
     Kind last_kind_ = Kind::None;   // what the last non-empty event produced
     int32_t n_pending_tokens_ = 0;  // tokens of events that produced nothing yet
+    std::string pending_text_;      // their text (to see whether it held a reasoning marker)
     bool pending_after_reasoning_ = false;
     int32_t n_reasoning_tokens_ = 0;
 };

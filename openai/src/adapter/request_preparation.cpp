@@ -153,7 +153,8 @@ ApiResult<PreparedChat> OpenAIAdapter::Impl::prepare_chat(const ChatCompletionRe
         tools = std::move(allowed);
     }
     const bool tools_on = choice.mode != ToolChoice::Mode::None && !tools.empty();
-    const bool parallel = r.parallel_tool_calls.value_or(true);
+    // A named function is one call of it (as at OpenAI, and as the deprecated function_call always was).
+    const bool parallel = r.parallel_tool_calls.value_or(true) && choice.mode != ToolChoice::Mode::Function;
 
     // Template variables.
     std::vector<std::pair<std::string, std::string>> vars = r.chat_template_kwargs;

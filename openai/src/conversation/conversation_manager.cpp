@@ -99,10 +99,10 @@ ApiResult<Json> messages_json(const std::vector<ChatMessage>& messages) {
                     "unsupported_parameter");
             }
             j["content"] = m.text();
-        } else if (m.content) {
-            j["content"] = *m.content;
         } else {
-            j["content"] = nullptr;
+            // null content (an assistant turn that only calls tools) is written as "", as vLLM does:
+            // real templates test `'</think>' in message.content` and fail on None.
+            j["content"] = m.content.value_or(std::string());
         }
         if (m.name) j["name"] = *m.name;
         if (!m.tool_calls.empty()) {

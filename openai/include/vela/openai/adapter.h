@@ -6,17 +6,16 @@
 // (each field from the request, else AdapterConfig, else the model's generation_config.json, else
 // vela's default; max_tokens defaults to 1/5 of the context clamped to [128, 16384] and never more
 // than what fits), and a token constraint when the request needs one (response_format json_object /
-// json_schema; tool_choice required / named function, which is enforced by a grammar of the model's
-// tool-call format, after an optional reasoning block; strict tools under auto, enforced once a call's
-// start marker appears). The engine's text goes through one OutputParser per choice, which splits
-// reasoning, content and tool calls; a stream turns its events into chunks and a non-streamed response
-// folds the very same events, so the two cannot differ.
-// Errors before generation starts (validation, context too long, an unenforceable tool_choice, an
-// unsupported schema keyword) come back as an OpenAIError; a failure after a stream has started comes
-// out of the stream as an Error item (the server writes it as `data: {"error":...}`).
-// reasoning_effort: for templates that read enable_thinking, "none"/"minimal" turn thinking off and
-// the other levels on (unless the request sets enable_thinking itself); the value is also passed to
-// the template as `reasoning_effort` (gpt-oss reads it); otherwise it has no effect.
+// json_schema; tool_choice required / named function (exactly one call of it), which is enforced by a
+// grammar of the model's tool-call format, after an optional reasoning block; strict tools under auto,
+// enforced once a call's start marker appears). The engine's text goes through one OutputParser per choice,
+// which splits reasoning, content and tool calls; a stream turns its events into chunks and a non-streamed
+// response folds the very same events, so the two cannot differ. Errors before generation starts (validation,
+// context too long, an unenforceable tool_choice, an unsupported schema keyword) come back as an OpenAIError;
+// a failure after a stream has started comes out of the stream as an Error item (the server writes it as
+// `data: {"error":...}`). reasoning_effort: for templates that read enable_thinking, "none"/"minimal" turn
+// thinking off and the other levels on (unless the request sets enable_thinking itself); the value is also
+// passed to the template as `reasoning_effort` (gpt-oss reads it); otherwise it has no effect.
 #pragma once
 
 #include <chrono>

@@ -7,16 +7,15 @@
 // <start_of_turn>, Phi-3 <|user|>, Mistral [INST], Llama 2 <s> + [INST] text); never by model name.
 // A model that matches no row and ships no template cannot serve chat requests (400 naming
 // --chat-template). The context follows transformers: messages (content a string, or the text parts
-// joined with "\n"; developer written as system), tools (none without tools, as transformers passes it),
-// add_generation_prompt, bos_token, eos_token, date_string, plus variables the caller adds (enable_thinking,
-// reasoning_effort, chat_template_kwargs). Assistant tool-call arguments are passed as parsed JSON
-// objects (the HF convention; a string that is not valid JSON stays a string), and each tool message
-// gets its function's `name` from the assistant call with the same id. When the template never reads
-// `tools`, tools are described in a system message vela writes (generic JSON call format), so every
-// template can be used with tools.
-// BOS: the text is tokenized without adding special tokens, and the BOS token is prepended only when
-// the tokenizer adds one and the rendered text does not already start with its text (most templates
-// write {{ bos_token }} themselves).
+// joined with "\n", or "" when null as vLLM passes it; developer written as system), tools (none
+// without tools, as transformers passes it), add_generation_prompt, bos_token, eos_token, date_string,
+// plus variables the caller adds (enable_thinking, reasoning_effort, chat_template_kwargs). Assistant
+// tool-call arguments are passed as parsed JSON objects (the HF convention; a string that is not valid JSON
+// stays a string), and each tool message gets its function's `name` from the assistant call with the same id.
+// When the template never reads `tools`, tools are described in a system message vela writes (generic JSON
+// call format), so every template can be used with tools. BOS: the text is tokenized without adding special
+// tokens, and the BOS token is prepended only when the tokenizer adds one and the rendered text does not
+// already start with its text (most templates write {{ bos_token }} themselves).
 #pragma once
 
 #include <ctime>
