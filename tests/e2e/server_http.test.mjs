@@ -277,6 +277,34 @@ describe('process', () => {
     }
   });
 
+  test('SIGTERM lets a running stream finish, then exits 0', async () => {
+    const s = await startServer();
+    try {
+      const stream = await s.client().chat.completions.create({ model, messages: user('Keep talking.'),
+        max_tokens: 40, temperature: 0, stream: true, stream_options: { include_usage: true } });
+      let signalled = false;
+      let finish = null;
+      let usage = null;
+      for await (const chunk of stream) {
+        if (!signalled && chunk.choices[0]?.delta?.content) {
+          s.proc.kill('SIGTERM');
+          signalled = true;
+        }
+        if (chunk.choices[0]?.finish_reason) finish = chunk.choices[0].finish_reason;
+        if (chunk.usage) usage = chunk.usage;
+      }
+      assert.ok(signalled);
+      assert.equal(finish, 'length');
+      assert.equal(usage.completion_tokens, 40);
+      const { code, signal } = await s.exited;
+      assert.equal(signal, null);
+      assert.equal(code, 0, s.log());
+      assert.match(s.log(), /shutting down/);
+    } finally {
+      await s.stop();
+    }
+  });
+
   test('a missing model file fails at start with a non-zero exit', () => {
     const r = spawnSync(velaBin(), ['serve', '--port', '0', '--model', '/nonexistent/model.gguf'],
       { encoding: 'utf8', timeout: 60_000 });
