@@ -77,6 +77,60 @@ test('--max-num-seqs 2 with --queue-size 1: the fourth concurrent request is ref
   assert.equal(await metric(server, 'vela:num_requests_admitted'), 0);
 });
 
+test('a queued request whose client leaves is removed from the queue', async () => {
+  const rejected = async () => (await metric(server, 'vela:requests_rejected_total', { reason: 'client_gone' })) ?? 0;
+  const rejectedBefore = await rejected();
+  const controllers = [];
+  const start = () => {
+    const controller = new AbortController();
+    controllers.push(controller);
+    return server.fetch('/v1/chat/completions', { method: 'POST', signal: controller.signal,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model, messages: user('Go on.'), max_tokens: 1000, temperature: 1, stream: true }) })
+      .catch(() => null);
+  };
+  const running = [start(), start()];
+  for (let i = 0; i < 1200 && (await metric(server, 'vela:num_requests_admitted')) !== 2; i++) {
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  const queued = start();
+  for (let i = 0; i < 1200 && (await metric(server, 'vela:num_requests_waiting')) !== 1; i++) {
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.equal(await metric(server, 'vela:num_requests_waiting'), 1);
+  controllers[2].abort();
+  await queued;
+  for (let i = 0; i < 1200 && (await metric(server, 'vela:num_requests_waiting')) !== 0; i++) {
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.equal(await metric(server, 'vela:num_requests_waiting'), 0);
+  assert.equal(await metric(server, 'vela:num_requests_admitted'), 2, 'the running requests go on');
+  for (let i = 0; i < 1200 && (await rejected()) !== rejectedBefore + 1; i++) await new Promise((r) => setTimeout(r, 25));
+  assert.equal(await rejected(), rejectedBefore + 1);
+  controllers[0].abort();
+  controllers[1].abort();
+  await Promise.all(running);
+  for (let i = 0; i < 1200 && (await metric(server, 'vela:num_requests_admitted')) !== 0; i++) {
+    await new Promise((r) => setTimeout(r, 25));
+  }
+});
+
+test('X-Conversation-Id and X-Resource-Id headers fill conversation_id and resource_id', async () => {
+  const headers = { 'X-Conversation-Id': 'conv-42', 'X-Resource-Id': 'res-7' };
+  const r = await server.post('/v1/chat/completions', { model, messages: user('hi'), max_tokens: 1 }, headers);
+  assert.equal(r.body.conversation_id, 'conv-42');
+  assert.equal(r.body.resource_id, 'res-7');
+  const own = await server.post('/v1/chat/completions', { model, messages: user('hi'), max_tokens: 1,
+    conversation_id: 'from-body' }, headers);
+  assert.equal(own.body.conversation_id, 'from-body', "the body's own value wins");
+  const res = await server.fetch('/v1/chat/completions', { method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ model, messages: user('hi'), max_tokens: 3, stream: true }) });
+  const chunks = (await res.text()).split('\n\n').filter((e) => e.startsWith('data: {')).map((e) => JSON.parse(e.slice(6)));
+  assert.equal(chunks[0].conversation_id, 'conv-42', 'the first chunk carries it');
+  for (const c of chunks.slice(1)) assert.equal(c.conversation_id, undefined, 'only the first chunk');
+});
+
 test('--log also writes the log to ./vela.log', () => {
   const file = path.join(work, 'vela.log');
   assert.ok(existsSync(file), 'vela.log in the working folder');

@@ -244,6 +244,61 @@ describe('legacy completions', () => {
   });
 });
 
+describe('legacy completions, more', () => {
+  test('logprobs: tokens, token_logprobs, top_logprobs and text_offset line up with the text', async () => {
+    const prompt = 'Once upon a time';
+    const r = await client.completions.create({ model, prompt, max_tokens: 5, temperature: 0, logprobs: 2 });
+    const c = r.choices[0];
+    const lp = c.logprobs;
+    assert.equal(lp.tokens.length, 5);
+    assert.equal(lp.token_logprobs.length, 5);
+    assert.equal(lp.top_logprobs.length, 5);
+    assert.equal(lp.text_offset.length, 5);
+    // A token holding part of a UTF-8 character shows U+FFFD; the text and offsets are exact up to it.
+    const clean = lp.tokens.findIndex((t) => t.includes('\uFFFD'));
+    const n = clean < 0 ? 5 : clean;
+    assert.ok(n >= 3, `tokens ${JSON.stringify(lp.tokens)}`);
+    assert.ok(c.text.startsWith(lp.tokens.slice(0, n).join('')));
+    if (clean < 0) assert.equal(lp.tokens.join(''), c.text);
+    // Offsets count characters from the start of the completion (vela) or of the prompt (the old
+    // OpenAI API); either way consecutive offsets differ by the token lengths.
+    assert.ok(lp.text_offset[0] === 0 || lp.text_offset[0] === prompt.length, `text_offset[0] ${lp.text_offset[0]}`);
+    let offset = lp.text_offset[0];
+    lp.tokens.forEach((t, i) => {
+      if (i <= n) assert.equal(lp.text_offset[i], offset, `text_offset[${i}]`);
+      offset += t.length;
+      const top = Object.entries(lp.top_logprobs[i]);
+      assert.equal(top.length, 2);
+      const best = Math.max(...top.map(([, v]) => v));
+      assert.ok(Math.abs(best - lp.token_logprobs[i]) < 1e-5, 'greedy picks the most likely token');
+      assert.ok(t in lp.top_logprobs[i]);
+    });
+  });
+
+  test('several prompts with n=2: prompts x n choices in order, usage over all of them', async () => {
+    const prompts = ['Alpha beta', 'Gamma delta epsilon'];
+    const r = await client.completions.create({ model, prompt: prompts, max_tokens: 3, temperature: 0, n: 2 });
+    assert.deepEqual(r.choices.map((c) => c.index), [0, 1, 2, 3]);
+    const single = await Promise.all(prompts.map((p) =>
+      client.completions.create({ model, prompt: p, max_tokens: 3, temperature: 0 })));
+    assert.equal(r.choices[0].text, single[0].choices[0].text);
+    assert.equal(r.choices[1].text, single[0].choices[0].text);
+    assert.equal(r.choices[2].text, single[1].choices[0].text);
+    assert.equal(r.choices[3].text, single[1].choices[0].text);
+    assert.equal(r.usage.completion_tokens, 12);
+    assert.equal(r.usage.prompt_tokens, prompts.map((p) => reference.encode(p, { add_special_tokens: false }).length)
+      .reduce((a, b) => a + b));
+  });
+
+  test('echo puts the prompt before the text', async () => {
+    const prompt = 'Echo me';
+    const [plain, echoed] = await Promise.all([
+      client.completions.create({ model, prompt, max_tokens: 3, temperature: 0 }),
+      client.completions.create({ model, prompt, max_tokens: 3, temperature: 0, echo: true })]);
+    assert.equal(echoed.choices[0].text, prompt + plain.choices[0].text);
+  });
+});
+
 // Tools: Qwen3 uses Hermes-style <tool_call> blocks. tool_choice "required" or a named function makes
 // the server constrain the random model to emit a well-formed call.
 const weatherTool = {

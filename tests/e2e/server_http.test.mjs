@@ -32,11 +32,12 @@ describe('error objects', () => {
     ['temperature', { temperature: -1 }, 'invalid_value'],
     ['max_tokens', { max_tokens: 0 }, 'invalid_value'],
     ['n', { n: 0 }, 'invalid_value'],
+    ['n', { n: 17 }, null],  // more than --max-num-seqs (16) sequences at once
     ['top_logprobs', { logprobs: true, top_logprobs: 50 }, 'invalid_value'],
     ['messages', { messages: undefined }, 'missing_required_parameter'],
   ];
   for (const [param, fields, code] of bad) {
-    test(`400 names the parameter: ${param}`, async () => {
+    test(`400 names the parameter: ${param} (${JSON.stringify(fields)})`, async () => {
       const body = { model, messages: user('hi'), ...fields };
       const r = await server.post('/v1/chat/completions', body);
       assert.equal(r.status, 400);

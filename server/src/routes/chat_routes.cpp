@@ -23,7 +23,8 @@ http::Response chat_completions(RouteContext& ctx, const http::Request& http_req
     }
     AdmittedRequest admitted;
     const int32_t n_choices = request.n.value_or(1);
-    if (auto refused = admit_request(ctx, http_request, request.model, n_choices, arrived, admitted)) {
+    if (auto refused = admit_request(ctx, http_request, request.model, n_choices, request.n.value_or(1),
+                                     arrived, admitted)) {
         return *refused;
     }
     openai::OpenAIAdapter& adapter = *admitted.model->adapter;

@@ -15,7 +15,8 @@ http::Response completions(RouteContext& ctx, const http::Request& http_request)
     openai::CompletionRequest& request = *parsed;
     const int32_t n_choices = static_cast<int32_t>(request.prompts.size()) * request.n.value_or(1);
     AdmittedRequest admitted;
-    if (auto refused = admit_request(ctx, http_request, request.model, n_choices, arrived, admitted)) {
+    if (auto refused = admit_request(ctx, http_request, request.model, n_choices, request.n.value_or(1),
+                                     arrived, admitted)) {
         return *refused;
     }
     openai::OpenAIAdapter& adapter = *admitted.model->adapter;

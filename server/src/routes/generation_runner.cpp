@@ -21,7 +21,7 @@ const char* rejection_reason(Errc code) {
 }  // namespace
 
 std::optional<http::Response> admit_request(RouteContext& ctx, const http::Request& request,
-                                            const std::string& model_name, int32_t n_seqs,
+                                            const std::string& model_name, int32_t n_seqs, int32_t n,
                                             Clock::time_point arrived, AdmittedRequest& out) {
     if (ctx.tracker.draining()) {
         return api_error_response(make_api_error(ApiErrorKind::ShuttingDown,
@@ -36,12 +36,20 @@ std::optional<http::Response> admit_request(RouteContext& ctx, const http::Reque
         }
         return api_error_response(error);
     }
+    RequestAdmission& gate = *(*model)->admission;
+    if (n > gate.n_slots()) {
+        ctx.metrics.record_rejected((*model)->id, "invalid");
+        return api_error_response(make_api_error(
+            ApiErrorKind::BadRequest,
+            "'n' is " + std::to_string(n) + ", but the engine generates at most " +
+                std::to_string(gate.n_slots()) + " sequences at once (--max-num-seqs); lower 'n'",
+            "n"));
+    }
     out.model = std::move(*model);
     out.arrived = arrived;
     out.in_flight = ctx.tracker.enter();
-    RequestAdmission& gate = *out.model->admission;
-    const int32_t n = std::clamp(n_seqs, 1, gate.n_slots());
-    auto ticket = gate.admit(n, [&] { return request.client_gone() || ctx.tracker.cancelling(); });
+    const int32_t n_reserved = std::clamp(n_seqs, 1, gate.n_slots());
+    auto ticket = gate.admit(n_reserved, [&] { return request.client_gone() || ctx.tracker.cancelling(); });
     if (!ticket) {
         ctx.metrics.record_rejected(out.model->id, rejection_reason(ticket.error().code()));
         const Errc code = ticket.error().code();

@@ -30,10 +30,11 @@ struct AdmittedRequest {
     Clock::time_point arrived;                         // when the request arrived
 };
 
-/// Admits a request for `model_name` needing `n_seqs` sequences, or returns the error response (404
-/// unknown model, 503 loading / queue full / timeout / shutting down).
+/// Admits a request for `model_name` needing `n_seqs` sequences, `n` of them generated together (the
+/// request's `n`), or returns the error response (400 when `n` exceeds the engine's batch, 404 unknown
+/// model, 503 loading / queue full / timeout / shutting down).
 std::optional<http::Response> admit_request(RouteContext& ctx, const http::Request& request,
-                                            const std::string& model_name, int32_t n_seqs,
+                                            const std::string& model_name, int32_t n_seqs, int32_t n,
                                             Clock::time_point arrived, AdmittedRequest& out);
 
 /// Records the latency metrics of a non-streamed request from its usage (ms timings).
