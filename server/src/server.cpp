@@ -3,7 +3,7 @@
 // is bound), compatibility configs, routes, bind (a port in use fails here), serve, then load the model
 // in the background. Shutdown (graceful): refuse new generation requests (503), close the admission
 // gates, stop accepting connections, wait up to shutdown_timeout_s for in-flight requests, cancel the
-// rest, and return from wait() once the HTTP threads have finished.
+// rest, end idle keep-alive connections, and return from wait() once the HTTP threads have finished.
 #include "vela/server/server.h"
 
 #include <algorithm>
@@ -125,6 +125,8 @@ struct Server::Impl {
                 tracker.cancel_all();
                 tracker.wait_idle(std::chrono::steady_clock::now() + std::chrono::seconds(10));
             }
+            // Idle keep-alive connections would hold the HTTP threads until their timeout.
+            http->close_idle_connections();
         });
     }
 };

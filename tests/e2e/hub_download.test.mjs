@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createReadStream, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,6 +21,8 @@ const cdnLog = [];       // same for the CDN
 let hub;
 let cdn;
 let hubUrl;
+let released = false;  // test-org/slow-gguf's downloads are held until this is set
+const held = [];       // responses waiting for the release
 let cdnUrl;
 
 function listen(handler) {
@@ -44,6 +46,7 @@ before(async () => {
     '--gguf', path.join(src, 'gguf', 'hubtiny-q8_0.gguf:q8_0'), '--hf', path.join(src, 'hf:f32'),
     '--hf-shard-bytes', '200000']);
   repos['test-org/tiny-gguf'] = path.join(src, 'gguf');
+  repos['test-org/slow-gguf'] = path.join(src, 'gguf');  // its weights wait for `release` (see below)
   repos['test-org/tiny-hf'] = path.join(src, 'hf');
   assert.ok(readdirSync(repos['test-org/tiny-hf']).filter((f) => f.endsWith('.safetensors')).length > 1,
     'the folder repository is sharded');
@@ -79,6 +82,10 @@ before(async () => {
     const name = decodeURIComponent(m[3]);
     if (!readdirSync(dir).includes(name)) {
       res.writeHead(404, { 'x-error-code': 'EntryNotFound' }).end('Entry not found');
+      return;
+    }
+    if (m[1] === 'test-org/slow-gguf' && !released) {
+      held.push(() => sendFile(res, path.join(dir, name)));
       return;
     }
     // Weights go through the "CDN", small files come straight from the hub.
@@ -145,6 +152,49 @@ test('--m org/name downloads a sharded safetensors folder (config, tokenizer, in
   for (const f of readdirSync(repos['test-org/tiny-hf'])) assert.ok(fetched.has(f), `${f} was fetched: ${[...fetched]}`);
   const shards = readdirSync(repos['test-org/tiny-hf']).filter((f) => f.endsWith('.safetensors'));
   assert.equal(cdnLog.length, shards.length);
+  for (const r of hubLog) assert.equal(r.auth, `Bearer ${TOKEN}`);
+});
+
+test('while the model downloads, /health is 503 and generation requests get 503 model_loading', async () => {
+  const server = await startServer({ model: null, ready: false,
+    args: ['--m', 'test-org/slow-gguf', '--f', 'hubtiny-q8_0.gguf'], env: hubEnv() });
+  try {
+    // The hub holds the file, so the model cannot finish loading before the release below.
+    while (held.length === 0) await new Promise((r) => setTimeout(r, 20));
+    const health = await server.fetch('/health');
+    assert.equal(health.status, 503);
+    assert.deepEqual(await health.json(), { error: { code: 503, message: 'Loading model', type: 'unavailable_error' } });
+    assert.ok(Number(health.headers.get('retry-after')) >= 1);
+    const chat = await server.post('/v1/chat/completions', { model: 'test-org/slow-gguf',
+      messages: [{ role: 'user', content: 'hi' }] });
+    assert.equal(chat.status, 503);
+    assert.equal(chat.body.error.code, 'model_loading');
+    const models = await (await server.fetch('/v1/models')).json();
+    assert.equal(models.data[0].id, 'test-org/slow-gguf');
+    assert.equal(models.data[0].status, 'loading');
+    released = true;
+    for (const send of held.splice(0)) send();
+    for (let i = 0; i < 1200 && (await server.fetch('/health')).status !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal((await server.fetch('/health')).status, 200);
+    const r = await server.client().completions.create({ model: 'test-org/slow-gguf', prompt: 'hi', max_tokens: 2 });
+    assert.equal(r.usage.completion_tokens, 2);
+  } finally {
+    released = true;
+    for (const send of held.splice(0)) send();
+    assert.equal((await server.stop()).code, 0);
+  }
+});
+
+test('the token file $HF_HOME/token is used when HF_TOKEN is unset', async () => {
+  const home = path.join(work, 'token-file-home');
+  mkdirSync(home, { recursive: true });
+  writeFileSync(path.join(home, 'token'), `${TOKEN}\n`);
+  hubLog.length = 0;
+  await serveAndComplete(['--m', 'test-org/tiny-gguf', '--f', 'hubtiny-q8_0.gguf'],
+    hubEnv({ HF_TOKEN: '', HF_HOME: home }), 'test-org/tiny-gguf');
+  assert.ok(hubLog.length > 0);
   for (const r of hubLog) assert.equal(r.auth, `Bearer ${TOKEN}`);
 });
 

@@ -88,6 +88,30 @@ bool socket_peer_closed(int fd) {
     return false;
 }
 
+int shutdown_connection_reads(int local_port) {
+    DIR* dir = opendir("/proc/self/fd");
+    if (dir == nullptr) return 0;
+    int n_shut = 0;
+    while (const dirent* entry = readdir(dir)) {
+        const std::string_view name(entry->d_name);
+        int fd = -1;
+        if (std::from_chars(name.data(), name.data() + name.size(), fd).ec != std::errc()) continue;
+        struct stat st {};
+        if (fd == dirfd(dir) || fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) continue;
+        sockaddr_storage addr{};
+        socklen_t len = sizeof addr;
+        std::string host;
+        int port = 0;
+        if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) continue;
+        if (!address_of(addr, len, host, port) || port != local_port) continue;
+        len = sizeof addr;
+        if (getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) continue;  // not connected
+        if (::shutdown(fd, SHUT_RD) == 0) ++n_shut;
+    }
+    closedir(dir);
+    return n_shut;
+}
+
 std::shared_ptr<const ConnectionState> probe_connection(int local_port, const std::string& remote_addr,
                                                         int remote_port) {
     return std::make_shared<SocketState>(find_socket(local_port, remote_addr, remote_port));

@@ -20,4 +20,10 @@ std::shared_ptr<const ConnectionState> probe_connection(int local_port, const st
 /// True when the peer of socket `fd` has closed or reset the connection (a non-blocking check).
 bool socket_peer_closed(int fd);
 
+/// Shuts down the reading side of every connected socket of this process whose local port is
+/// `local_port` (the server's accepted connections; the listening socket has no peer and is skipped).
+/// A connection idling between keep-alive requests then ends at once, while a response being written
+/// still goes out. Returns how many sockets were shut down.
+int shutdown_connection_reads(int local_port);
+
 }  // namespace vela::server::http

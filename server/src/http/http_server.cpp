@@ -309,6 +309,10 @@ void HttpServer::run() {
     impl_->in_run_ = false;
 }
 
+void HttpServer::close_idle_connections() {
+    if (impl_->bound_port_ > 0) shutdown_connection_reads(impl_->bound_port_);
+}
+
 void HttpServer::stop() {
     impl_->stop_requested_ = true;
     // The library ignores stop() until its accept loop runs; wait for that if run() is starting.

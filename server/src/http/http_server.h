@@ -74,6 +74,9 @@ class HttpServer {
     void run();
     /// Stops accepting connections and makes run() return once in-flight requests have ended.
     void stop();
+    /// Ends idle keep-alive connections now (after stop(), once no long request runs): otherwise each
+    /// holds its thread, and run() with it, until the keep-alive timeout.
+    void close_idle_connections();
 
   private:
     class Impl;
