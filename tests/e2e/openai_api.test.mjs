@@ -401,6 +401,20 @@ describe('tool calls', () => {
     assert.equal(s.content, '');
   });
 
+  test('a call cut off by max_tokens leaves no tool-call markup in content', {
+    todo: 'the openai layer puts the unfinished "<tool_call>..." text into content (seen with parallel calls)',
+  }, async () => {
+    const small = (name) => ({ type: 'function', function: { name, parameters: { type: 'object',
+      properties: { a: { type: 'integer', minimum: 0, maximum: 9 } }, required: ['a'], additionalProperties: false } } });
+    for (const [maxTokens, seed] of [[100, 3], [100, 4], [60, 3]]) {
+      const r = await client.chat.completions.create({ model, messages: user('x'), tools: [small('f'), small('g')],
+        tool_choice: 'required', max_tokens: maxTokens, temperature: 1, seed });
+      const m = r.choices[0].message;
+      assert.ok(!(m.content ?? '').includes('<tool_call'), `content ${JSON.stringify(m.content)}`);
+      assert.ok(!(m.content ?? '').includes('</tool_call'), `content ${JSON.stringify(m.content)}`);
+    }
+  });
+
   test('strict tool: the SDK parse() helper parses the arguments', async () => {
     const strictTool = { ...weatherTool, function: { ...weatherTool.function, strict: true } };
     const r = await client.chat.completions.parse({ model, messages: user('Weather in Lima?'),

@@ -44,12 +44,17 @@ test('the chat UI streams a reply, shows tokens/s, stops on demand, and is scree
     await page.click('#settings summary');
     await page.fill('#temperature', '0');
     await page.fill('#max-tokens', '16');
-    // Count the visible updates of the reply's text while it streams.
+    // Record every text the reply's content shows while it streams (each mutation record, so updates
+    // that land between two observer callbacks are not merged).
     await page.evaluate(() => {
       window.__updates = [];
-      new MutationObserver(() => {
-        const node = document.querySelector('.message.assistant .content');
-        if (node) window.__updates.push(node.textContent);
+      new MutationObserver((records) => {
+        for (const r of records) {
+          const target = r.target.nodeType === Node.TEXT_NODE ? r.target.parentNode : r.target;
+          if (!target?.matches?.('.message.assistant .content')) continue;
+          for (const added of r.addedNodes) if (added.nodeType === Node.TEXT_NODE) window.__updates.push(added.data);
+          if (r.type === 'characterData') window.__updates.push(r.target.data);
+        }
       }).observe(document.getElementById('messages'), { subtree: true, childList: true, characterData: true });
     });
     const question = 'Hello there, who are you?';
@@ -59,7 +64,7 @@ test('the chat UI streams a reply, shows tokens/s, stops on demand, and is scree
       /tokens\/s/.test(document.querySelector('.message.assistant .stats')?.textContent ?? ''));
     const reply = await page.textContent('.message.assistant .content');
     const stats = await page.textContent('.message.assistant .stats');
-    const updates = await page.evaluate(() => [...new Set(window.__updates)].filter((t) => t !== ''));
+    const updates = await page.evaluate(() => window.__updates.filter((t, i, all) => t !== '' && t !== all[i - 1]));
 
     const api = await server.client().chat.completions.create({ model: server.id, temperature: 0, max_tokens: 16,
       messages: [{ role: 'user', content: question }], chat_template_kwargs: { enable_thinking: true } });
