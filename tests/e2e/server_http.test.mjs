@@ -155,6 +155,36 @@ describe('API key', () => {
   });
 });
 
+describe('SSE keep-alive', () => {
+  test('a long prefill sends keep-alive comments before the first token; the client ignores them', async () => {
+    // 16-token engine steps make a ~1500-token prompt take about a hundred steps before its first token,
+    // far longer than the 10 ms keep-alive interval.
+    const s = await startServer({ args: ['--sse-keep-alive-ms', '10', '--max-num-batched-tokens', '16',
+      '--prefill-chunk-size', '16'] });
+    try {
+      const messages = user('Summarize this. ' + 'The tide rises and falls. '.repeat(250));
+      const res = await s.fetch('/v1/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model, messages, max_tokens: 2, temperature: 0, stream: true }) });
+      assert.equal(res.status, 200);
+      const text = await res.text();
+      // The role chunk goes out at once; the first token comes after the prefill.
+      const lines = text.split('\n').filter((l) => l !== '');
+      assert.match(lines[0], /^data: .*"role":"assistant"/);
+      const firstToken = lines.findIndex((l, i) => i > 0 && l.startsWith('data: '));
+      const between = lines.slice(1, firstToken);
+      assert.ok(between.length >= 1 && between.every((l) => l === ': keep-alive'), JSON.stringify(lines.slice(0, 4)));
+      assert.ok(text.trimEnd().endsWith('data: [DONE]'));
+      const stream = await s.client().chat.completions.create({ model, messages, max_tokens: 2, temperature: 0,
+        stream: true, stream_options: { include_usage: true } });
+      let usage;
+      for await (const chunk of stream) if (chunk.usage) usage = chunk.usage;
+      assert.equal(usage.completion_tokens, 2);
+    } finally {
+      assert.equal((await s.stop()).code, 0);
+    }
+  });
+});
+
 describe('CORS', () => {
   test('preflight allows any origin, the method and the asked headers', async () => {
     const res = await server.fetch('/v1/chat/completions', { method: 'OPTIONS', headers: {
