@@ -138,6 +138,16 @@ describe('API key', () => {
       assert.equal(ok.usage.completion_tokens, 2);
       // Health checks need no key.
       assert.equal((await secured.fetch('/health')).status, 200);
+      // Browsers: the 401 is readable cross-origin, and the preflight (which never carries the key)
+      // succeeds.
+      const cross = await secured.fetch('/v1/models', { headers: { Origin: 'http://example.test' } });
+      assert.equal(cross.status, 401);
+      assert.equal(cross.headers.get('access-control-allow-origin'), '*');
+      const preflight = await secured.fetch('/v1/chat/completions', { method: 'OPTIONS', headers: {
+        Origin: 'http://example.test', 'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'authorization,content-type' } });
+      assert.ok(preflight.status === 204 || preflight.status === 200, `preflight ${preflight.status}`);
+      assert.match(preflight.headers.get('access-control-allow-headers').toLowerCase(), /authorization/);
     } finally {
       await secured.stop();
     }
