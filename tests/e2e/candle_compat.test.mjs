@@ -19,7 +19,8 @@ before(async () => {
   model = modelIdOf(file);
   server = await startServer({ model: file, cwd: work, rawArgs: ['--h', '127.0.0.1', '--p', '0', '--m', file,
     '--max-num-seqs', '2', '--queue-size', '1', '--request-timeout', '60', '--block-size', '32', '--mem', '16',
-    '--prefill-chunk-size', '1024', '--temperature', '0', '--top-k', '-1', '--log', '--threads', '1', '--no-ui'] });
+    '--prefill-chunk-size', '1024', '--dtype', 'bf16', '--temperature', '0', '--top-k', '-1', '--log',
+    '--threads', '1', '--no-ui'] });
 });
 after(async () => {
   if (server) assert.equal((await server.stop()).code, 0);
@@ -27,6 +28,11 @@ after(async () => {
 });
 
 const user = (content) => [{ role: 'user', content }];
+
+test('--dtype bf16 (candle-vllm\'s default) serves a quantized GGUF as stored, with a notice', () => {
+  assert.match(server.log(), /--dtype bf16: vela uses the weights as stored/);
+  assert.match(server.log(), /ready: qwen3, q8_0,/);
+});
 
 test('--block-size and --mem size the KV cache', async () => {
   // The test model: 2 layers, 2 KV heads of 64 dimensions, an f16 cache: 2*2*2*64*2 = 1024 bytes per

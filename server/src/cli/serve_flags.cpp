@@ -163,7 +163,7 @@ void register_flags(CLI::App& app, ServeConfig& c, Holders& h) {
     app.add_option("--isq", c.isq, "quantize float weights at load: q8_0, q4_0, q4_k, q5_k, q6_k, ...")
         ->group(kEngine);
     app.add_option("--dtype", c.dtype,
-                   "float type for unquantized weights: f16, bf16 or f32 (default: as stored)")
+                   "f16, bf16 or f32: weights are used as stored; f32 also makes the KV cache f32")
         ->check(CLI::IsMember({"f16", "bf16", "f32"}))
         ->group(kEngine);
     app.add_option("--kv-cache-dtype", c.kv_cache_dtype,
@@ -252,6 +252,13 @@ Result<void> finish(ServeConfig& c, Holders& h, const EnvLookup& env) {
                            "always on (leave the flag out)");
         }
         c.notices.emplace_back("--prompt-cache-backend memory: vela's in-memory prefix cache is always on");
+    }
+    if (!c.dtype.empty()) {
+        c.notices.emplace_back(
+            "--dtype " + c.dtype +
+            ": vela uses the weights as stored (F32, F16, BF16 or quantized) and computes in "
+            "F32; the flag only sets the KV cache type (f32 with --dtype f32, else f16). "
+            "To shrink float weights use --isq q8_0 (or another quantized type)");
     }
     if (h.mem_mb && h.kv_cache_bytes) return invalid("give either --mem (MiB) or --kv-cache-bytes, not both");
     if (h.mem_mb) c.kv_cache_bytes = *h.mem_mb * (int64_t{1} << 20);

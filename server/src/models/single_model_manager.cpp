@@ -49,8 +49,8 @@ EngineConfig make_engine_config(const ServeConfig& config, const std::string& mo
     engine.kv_cache_bytes = config.kv_cache_bytes;
     engine.prefill_chunk_size = config.prefill_chunk_size;
     engine.max_sequence_length = config.max_model_len;
-    // --dtype converts unquantized weights the way --isq would; an explicit --isq wins for matrices.
-    engine.isq = !config.isq.empty() ? config.isq : config.dtype;
+    // The engine converts weights only to quantized types (--isq); --dtype sets the KV cache type alone.
+    engine.isq = config.isq;
     engine.kv_cache_dtype =
         !config.kv_cache_dtype.empty() ? config.kv_cache_dtype : (config.dtype == "f32" ? "f32" : "f16");
     return engine;

@@ -52,7 +52,7 @@ struct ServeConfig {
     std::optional<int64_t> kv_cache_bytes;  // KV budget (--mem MiB, --kv-cache-bytes); unset = automatic
     std::optional<int32_t> max_model_len;   // cap on prompt + output tokens (--max-model-len)
     std::string isq;                        // quantize float weights at load (--isq q8_0, q4_k, ...)
-    std::string dtype;                      // float type for unquantized weights (--dtype); "" = as stored
+    std::string dtype;                      // --dtype f16|bf16|f32: only picks the KV cache type; "" = f16
     std::string kv_cache_dtype;             // KV cache f16|f32; "" = f32 with --dtype f32, else f16
     SamplingDefaults sampling;              // server-wide sampling defaults
 

@@ -219,6 +219,15 @@ TEST(ServeFlags, AcceptedCompatibilityFlagsLeaveANotice) {
     EXPECT_NE(c.notices[6].find("--prompt-cache-backend memory"), std::string::npos);
 }
 
+TEST(ServeFlags, DtypeSaysWeightsStayAsStored) {
+    const ServeConfig c = parse_ok({"--m", "m.gguf", "--dtype", "bf16"});
+    EXPECT_EQ(c.dtype, "bf16");
+    ASSERT_EQ(c.notices.size(), 1u);
+    EXPECT_NE(c.notices[0].find("--dtype bf16"), std::string::npos);
+    EXPECT_NE(c.notices[0].find("--isq"), std::string::npos);
+    EXPECT_TRUE(parse_ok({"--m", "m.gguf"}).notices.empty());
+}
+
 TEST(ServeFlags, FlagsThatCannotApplyAreRejectedWithTheReason) {
     EXPECT_NE(parse_error({"--m", "m.gguf", "--d", "0,1"}).find("no GPU backend"), std::string::npos);
     EXPECT_NE(parse_error({"--m", "m.gguf", "--fp8-kvcache"}).find("--kv-cache-dtype"), std::string::npos);
