@@ -68,6 +68,15 @@ Result<void> apply_compat_configs(ServeConfig& config, const Logger& logger) {
     const auto entry = std::find_if(models->models.begin(), models->models.end(),
                                     [&](const ModelsYamlEntry& e) { return e.name == alias; });
     if (entry == models->models.end()) {
+        if (alias.empty() && config.weights_dir.empty() && config.weight_file.empty()) {
+            std::string names;
+            for (const ModelsYamlEntry& e : models->models)
+                names += (names.empty() ? "" : ", ") + e.name;
+            return Error{Errc::InvalidArgument,
+                         "--models-config " + config.models_config +
+                             ": no model selected; pass --m NAME with one of its entries (" + names +
+                             ") or set default_model in the file"};
+        }
         logger.warn("--models-config " + config.models_config +
                     ": no entry is selected (--m names none of them); "
                     "vela serves one model, the one given by --m/--w/--f");

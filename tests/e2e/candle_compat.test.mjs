@@ -5,10 +5,10 @@
 // tests/unit/server/cli/serve_flags_test.cpp; here the flags' effects are observed from outside.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { metric, modelIdOf, startServer, testModel } from './lib/harness.mjs';
+import { metric, modelIdOf, runVela, startServer, testModel } from './lib/harness.mjs';
 
 const work = mkdtempSync(path.join(tmpdir(), 'vela-candle-'));
 let server;
@@ -177,4 +177,52 @@ test("GET /v1/models keeps candle-vllm's permission list and default markers", a
   assert.equal(body.default, model);
   assert.deepEqual(body.data[0].permission, []);
   assert.equal(body.data[0].default, true);
+});
+
+test('models.yaml (CANDLE_VLLM_MODELS_CONFIG) picks the default_model entry and serves it under its name', async () => {
+  const file = testModel();
+  const yaml = path.join(work, 'models.yaml');
+  writeFileSync(yaml, [
+    'models:',
+    '  - name: remote-one',
+    '    hf_id: some-org/some-model',
+    '  - name: local-demo',
+    `    local_path: ${JSON.stringify(path.dirname(file))}`,
+    `    weight_file: ${JSON.stringify(path.basename(file))}`,
+    '    params:',
+    '      temperature: 0.5',
+    'default_model: local-demo',
+    ''].join('\n'));
+  const mcp = path.join(work, 'mcp.json');
+  writeFileSync(mcp, JSON.stringify({ servers: [{ name: 'files', command: 'mcp-server-filesystem' }] }));
+  const s = await startServer({ model: null, args: ['--mcp-config', mcp], env: { CANDLE_VLLM_MODELS_CONFIG: yaml } });
+  try {
+    const page = await s.client().models.list();
+    assert.deepEqual(page.data.map((m) => m.id), ['local-demo']);
+    const r = await s.client().chat.completions.create({ model: 'local-demo', messages: user('hi'), max_tokens: 2 });
+    assert.equal(r.usage.completion_tokens, 2);
+    assert.match(s.log(), /serving entry 'local-demo'/);
+    assert.match(s.log(), /params \(temperature\)/, 'the entry params it does not apply are named');
+    assert.match(s.log(), /--mcp-config .* names 1 MCP server\(s\) \(files\)/);
+  } finally {
+    assert.equal((await s.stop()).code, 0);
+  }
+});
+
+test('a broken models.yaml or mcp.json stops the start with the file named and a non-zero exit', async () => {
+  const yaml = path.join(work, 'broken.yaml');
+  writeFileSync(yaml, 'models:\n  - name: a\n');
+  let r = await runVela(['serve', '--port', '0', '--host', '127.0.0.1', '--models-config', yaml, '--m', 'a']);
+  assert.notEqual(r.code, 0);
+  assert.match(r.output, /broken\.yaml: model "a" needs "hf_id" or "local_path"/);
+  const noDefault = path.join(work, 'no-default.yaml');
+  writeFileSync(noDefault, 'models:\n  - name: a\n    hf_id: org/a\n  - name: b\n    hf_id: org/b\n');
+  r = await runVela(['serve', '--port', '0', '--host', '127.0.0.1', '--models-config', noDefault]);
+  assert.notEqual(r.code, 0);
+  assert.match(r.output, /no-default\.yaml: no model selected; pass --m NAME with one of its entries \(a, b\)/);
+  const mcp = path.join(work, 'broken.json');
+  writeFileSync(mcp, '{"servers": [{"name": "x"}]}');
+  r = await runVela(['serve', '--port', '0', '--host', '127.0.0.1', '--mcp-config', mcp, '--m', testModel()]);
+  assert.notEqual(r.code, 0);
+  assert.match(r.output, /broken\.json: MCP server "x" needs a "url" or a "command"/);
 });

@@ -300,7 +300,8 @@ Result<void> finish(ServeConfig& c, Holders& h, const EnvLookup& env) {
         }
     }
 
-    if (c.model.empty() && c.weights_dir.empty() && c.weight_file.empty()) {
+    // With a models.yaml, its default_model may name the model (checked when the file is read).
+    if (c.model.empty() && c.weights_dir.empty() && c.weight_file.empty() && c.models_config.empty()) {
         return invalid(
             "no model given: pass --model PATH (a .gguf file or a model folder), --model org/name "
             "(download from the Hugging Face hub), --w FOLDER or --f FILE.gguf");

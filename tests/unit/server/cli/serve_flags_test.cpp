@@ -263,6 +263,10 @@ TEST(ServeFlags, BadValuesNameTheFlag) {
     EXPECT_NE(parse_error({"--m", "x", "--prefill-chunk-size", "100"}).find("multiple of --block-size"),
               std::string::npos);
     EXPECT_NE(parse_error({}).find("no model given"), std::string::npos);
+    // A models.yaml may name the model itself (its default_model), so no flag needs to.
+    const std::string models = temp_file("default_model.yaml");
+    EXPECT_EQ(parse_ok({"--models-config", models}).models_config, models);
+    EXPECT_EQ(parse_ok({}, {{"CANDLE_VLLM_MODELS_CONFIG", models}}).models_config, models);
     EXPECT_NE(parse_error({"--m", "x", "--mcp-config", "/nonexistent/mcp.json"}).find("no such file"),
               std::string::npos);
 }
