@@ -226,3 +226,24 @@ test('a broken models.yaml or mcp.json stops the start with the file named and a
   assert.notEqual(r.code, 0);
   assert.match(r.output, /broken\.json: MCP server "x" needs a "url" or a "command"/);
 });
+
+test('candle-vllm model flag forms: --w DIR --f FILE, --f PATH; --served-model-name and --max-model-len', async () => {
+  const file = testModel();
+  const forms = [
+    [['--w', path.dirname(file), '--f', path.basename(file)], modelIdOf(file), 2048],
+    [['--f', file], modelIdOf(file), 2048],
+    [['--m', file, '--served-model-name', 'nice-name', '--max-model-len', '512'], 'nice-name', 512],
+  ];
+  for (const [flags, id, maxLen] of forms) {
+    const s = await startServer({ model: null, rawArgs: ['--h', '127.0.0.1', '--p', '0', '--no-ui', '--threads', '1', ...flags] });
+    try {
+      const list = await (await s.fetch('/v1/models')).json();
+      assert.deepEqual(list.data.map((m) => [m.id, m.max_model_len]), [[id, maxLen]], flags.join(' '));
+      const r = await s.post('/v1/chat/completions', { model: id, messages: user('word '.repeat(600)), max_tokens: 2 });
+      assert.equal(r.status, maxLen === 512 ? 400 : 200, flags.join(' '));
+      if (maxLen === 512) assert.match(r.body.error.message, /maximum context length is 512 tokens/);
+    } finally {
+      assert.equal((await s.stop()).code, 0);
+    }
+  }
+});
