@@ -112,3 +112,27 @@ for (const api of ['chat', 'completions']) {
     assert.ok(generated >= 3 && generated < 1000, `generated ${generated} tokens of 1500 before the cancel took effect`);
   });
 }
+
+for (const api of ['chat', 'completions']) {
+  test(`a client that disconnects during a non-streamed request (${api}) cancels it too`, async () => {
+    await waitFor('an idle engine', async () => (await metric(server, 'vela:num_requests_running')) === 0);
+    const baseline = await metric(server, 'vela:kv_cache_blocks_used');
+    const generatedBefore = await metric(server, 'vela:generation_tokens_total');
+    const controller = new AbortController();
+    const body = api === 'chat' ? { model, messages: prompt(1), max_tokens: 1500, temperature: 1 }
+      : { model, prompt: 'Once upon a time', max_tokens: 1500, temperature: 1 };
+    const pending = server.fetch(`/v1/${api === 'chat' ? 'chat/completions' : 'completions'}`, { method: 'POST',
+      signal: controller.signal, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      .catch((e) => e);
+    await waitFor('the request to run', async () =>
+      (await metric(server, 'vela:num_requests_running')) === 1 &&
+      (await metric(server, 'vela:generation_tokens_total')) > generatedBefore);
+    controller.abort();
+    assert.equal((await pending).name, 'AbortError');
+    await waitFor('the KV blocks to return to the baseline', async () =>
+      (await metric(server, 'vela:kv_cache_blocks_used')) === baseline &&
+      (await metric(server, 'vela:num_requests_running')) === 0);
+    const generated = (await metric(server, 'vela:generation_tokens_total')) - generatedBefore;
+    assert.ok(generated < 1000, `generated ${generated} tokens of 1500 before the cancel took effect`);
+  });
+}

@@ -32,22 +32,35 @@ http::Response completions(RouteContext& ctx, const http::Request& http_request)
         response.stream = sse_body(ctx, std::move(admitted), std::move(*stream));
         return response;
     }
-    auto result =
-        adapter.completion(request, [&] { return http_request.client_gone() || ctx.tracker.cancelling(); });
-    if (!result) {
-        ctx.metrics.record_request_end(
-            admitted.model->id, std::chrono::duration<double>(Clock::now() - arrived).count(), "error");
-        if (ctx.tracker.cancelling()) {
-            return api_error_response(make_api_error(
-                ApiErrorKind::ShuttingDown, "the server is shutting down; the request was cancelled"));
-        }
-        return api_error_response(api_error_from(result.error()));
+    // Not streamed: the stream is run here and folded (as the adapter's own non-streamed call does), so
+    // a client that leaves cancels the generation between any two tokens.
+    request.stream = true;
+    request.stream_options = openai::StreamOptions{true, std::nullopt};
+    auto stream = adapter.completion_stream(request);
+    if (!stream) {
+        ctx.metrics.record_rejected(admitted.model->id, "invalid");
+        return api_error_response(api_error_from(stream.error()));
     }
-    const std::string finish = result->choices.empty() || !result->choices.front().finish_reason
+    openai::CompletionResponseFolder folder;
+    const FoldOutcome outcome =
+        fold_stream(**stream, folder, [&] { return http_request.client_gone() || ctx.tracker.cancelling(); });
+    stream->reset();
+    if (outcome.cancelled || outcome.error) {
+        ctx.metrics.record_request_end(admitted.model->id,
+                                       std::chrono::duration<double>(Clock::now() - arrived).count(),
+                                       outcome.cancelled ? "abort" : "error");
+        if (outcome.error) return api_error_response(api_error_from(*outcome.error));
+        return api_error_response(make_api_error(
+            ApiErrorKind::ShuttingDown, ctx.tracker.cancelling()
+                                            ? "the server is shutting down; the request was cancelled"
+                                            : "the client closed the connection; the request was cancelled"));
+    }
+    const auto result = folder.response();
+    const std::string finish = result.choices.empty() || !result.choices.front().finish_reason
                                    ? "stop"
-                                   : openai::to_string(*result->choices.front().finish_reason);
-    record_usage_metrics(ctx, admitted, result->usage, n_choices, finish);
-    return http::Response::json(openai::to_json(*result));
+                                   : openai::to_string(*result.choices.front().finish_reason);
+    record_usage_metrics(ctx, admitted, result.usage, n_choices, finish);
+    return http::Response::json(openai::to_json(result));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The part of POST /v1/chat/completions and POST /v1/completions that does not depend on the API:
 // admission (model lookup, draining check, the model's FIFO gate with the client's disconnect as a
-// cancel signal), the SSE loop (one event per chunk, keep-alive comments while nothing comes, a client
+// cancel signal), folding a stream into a non-streamed answer (cancelled as soon as the client leaves),
+// the SSE loop (one event per chunk, keep-alive comments while nothing comes, a client
 // that disconnects cancels the stream at once so the engine frees its KV blocks at its next step, the
 // shutdown deadline cancels too), and the latency metrics (queue time, time to first token,
 // inter-token latency, end-to-end latency, finish reason).
@@ -17,6 +18,7 @@
 #include "routes/api_error.h"
 #include "routes/route_context.h"
 #include "vela/openai/codec.h"
+#include "vela/openai/response_folder.h"
 
 namespace vela::server {
 
@@ -50,6 +52,39 @@ struct ChunkFacts {
 ChunkFacts chunk_facts(const openai::ChatCompletionChunk& chunk);
 /// The facts of a completion chunk.
 ChunkFacts chunk_facts(const openai::CompletionChunk& chunk);
+
+/// How folding a stream into one response ended.
+struct FoldOutcome {
+    bool cancelled = false;                    // stopped because the cancel check held
+    std::optional<openai::OpenAIError> error;  // the stream's own error, if it sent one
+};
+
+/// Pulls `stream` (a ChatCompletionStream or CompletionStream) to its end into `folder` for a
+/// non-streamed answer. `cancelled` (the client left, the server shuts down) is checked after every
+/// chunk and every 25 ms without one, and stops the generation at once, so its KV blocks are freed at
+/// the engine's next step.
+template <class Stream, class Folder, class CancelCheck>
+FoldOutcome fold_stream(Stream& stream, Folder& folder, const CancelCheck& cancelled) {
+    constexpr std::chrono::milliseconds kPoll{25};
+    for (;;) {
+        if (cancelled()) {
+            stream.cancel();
+            return FoldOutcome{true, std::nullopt};
+        }
+        auto item = stream.next(kPoll);
+        switch (item.kind) {
+            case Stream::Item::Kind::Pending:
+                break;
+            case Stream::Item::Kind::Chunk:
+                folder.add(item.chunk);
+                break;
+            case Stream::Item::Kind::Error:
+                return FoldOutcome{false, std::move(item.error)};
+            case Stream::Item::Kind::Done:
+                return FoldOutcome{};
+        }
+    }
+}
 
 /// The SSE body streaming `stream` (a ChatCompletionStream or CompletionStream) to the client.
 template <class Stream>
