@@ -20,8 +20,10 @@ constexpr const char* kAnyObject = R"({"type":"object"})";
 // Builds the pieces of one grammar in the model's tool-call format.
 class CallGrammar {
   public:
-    CallGrammar(GrammarBuilder& b, JsonGrammarBlocks& json, const ConstraintContext& ctx)
-        : b_(b), json_(json), ctx_(ctx) {}
+    // `enforced`: the calls are forced (tool_choice required / named), so every tool's schema must
+    // compile; otherwise a non-strict tool whose schema cannot be compiled takes any object.
+    CallGrammar(GrammarBuilder& b, JsonGrammarBlocks& json, const ConstraintContext& ctx, bool enforced)
+        : b_(b), json_(json), ctx_(ctx), enforced_(enforced) {}
 
     // A marker: its special token when the vocabulary has one spelled exactly so, else its text.
     ExprId marker(std::string_view text) {
@@ -44,7 +46,8 @@ class CallGrammar {
         return b_.optional(b_.sequence({marker(r->start), text_until_marker(r->end), json_.ws()}));
     }
 
-    // A tool's arguments: its schema, or any object when a non-strict schema cannot be compiled.
+    // A tool's arguments: its schema, or any object when a non-strict schema of a call that is not
+    // enforced cannot be compiled.
     Result<ExprId> arguments(const Tool& tool) {
         const bool strict = tool.strict.value_or(false);
         const std::string schema = tool.parameters_json.value_or(kAnyObject);
@@ -54,7 +57,7 @@ class CallGrammar {
             auto probe =
                 grammar::compile_json_schema(scratch_json, schema, JsonSchemaOptions{strict, kMaxIndent});
             if (!probe) {
-                if (strict) {
+                if (strict || enforced_) {
                     return Error{probe.error().code(),
                                  "tool '" + tool.name + "' parameters: " + probe.error().message()};
                 }
@@ -209,6 +212,7 @@ class CallGrammar {
     GrammarBuilder& b_;
     JsonGrammarBlocks& json_;
     const ConstraintContext& ctx_;
+    bool enforced_ = false;
 };
 
 std::vector<Tool> selected_tools(const ConstraintRequest& r) {
@@ -277,7 +281,7 @@ ApiResult<TokenConstraintFactory> make_output_constraint(const ConstraintContext
         auto build = [&]() -> Result<std::shared_ptr<const grammar::CompiledGrammar>> {
             GrammarBuilder b;
             JsonGrammarBlocks json(b, kMaxIndent);
-            CallGrammar g(b, json, ctx);
+            CallGrammar g(b, json, ctx, forced);
             ExprId body = 0;
             if (forced) {
                 auto calls = g.calls(selected_tools(r), r.parallel_tool_calls);
@@ -325,7 +329,7 @@ ApiResult<TokenConstraintFactory> make_output_constraint(const ConstraintContext
     if (!tools_on || !any_strict) return TokenConstraintFactory{};
     GrammarBuilder b;
     JsonGrammarBlocks json(b, kMaxIndent);
-    CallGrammar g(b, json, ctx);
+    CallGrammar g(b, json, ctx, false);
     auto rest = g.after_start_marker(r.tools);
     if (!rest) return TokenConstraintFactory{};  // a markerless format: nothing to trigger on
     if (!*rest) return schema_error(rest->error(), "tools");

@@ -12,8 +12,9 @@
 // the block), then the constrained part. A reasoning deadline keeps this bounded: after `budget` tokens
 // of reasoning only tokens that complete the end marker are allowed, so the constrained answer always
 // gets its turn (the "deadline then constrain" design). Markers that are special tokens are matched by
-// token id. Arguments of a tool whose schema vela cannot compile: strict tools are an error naming the
-// keyword; other tools fall back to "any JSON object" (the call itself is still enforced).
+// token id. Arguments of a tool whose schema vela cannot compile: a strict tool, or any tool of a forced
+// call (whose arguments are promised to match), is an error naming the keyword; a non-strict tool beside
+// a strict one under auto falls back to "any JSON object".
 #pragma once
 
 #include <cstdint>
