@@ -164,7 +164,7 @@ OpenAIAdapter* decode_adapter(benchmark::State& state) {
 }
 
 // The response_format member of each BM_Decode variant ("" = unconstrained). Both schemas keep the
-// random model busy for the whole budget: one long string, or an unbounded list of typed records.
+// random model busy for the whole budget: one long string, or a list of at least 64 typed records.
 const char* kFormats[] = {
     "",
     R"(,"response_format":{"type":"json_schema","json_schema":{"name":"s","schema":{"type":"object",
@@ -172,7 +172,7 @@ const char* kFormats[] = {
     R"(,"response_format":{"type":"json_schema","json_schema":{"name":"r","schema":{"type":"array",
       "items":{"type":"object","properties":{"id":{"type":"integer","minimum":0,"maximum":999},
       "ok":{"type":"boolean"},"tag":{"enum":["alpha","beta","gamma"]},"score":{"type":"number"}},
-      "required":["id","ok","tag","score"],"additionalProperties":false}}}}})",
+      "required":["id","ok","tag","score"],"additionalProperties":false},"minItems":64}}})",
 };
 const char* kFormatNames[] = {"none", "json_schema_string", "json_schema_records"};
 
