@@ -12,6 +12,20 @@ namespace {
 
 constexpr std::chrono::milliseconds kCancelPoll{100};
 
+// Says when the cancel check is due again (every kCancelPoll while chunks keep arriving).
+class CancelPoll {
+  public:
+    bool due() {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_ < kCancelPoll) return false;
+        last_ = now;
+        return true;
+    }
+
+  private:
+    std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
 std::string fingerprint_of(const ModelInfo& info) {
     // FNV-1a over the model's shape: equal for the same model and limits, different otherwise.
     uint64_t h = 0xcbf29ce484222325ull;
@@ -85,12 +99,14 @@ ApiResult<ChatCompletionResponse> OpenAIAdapter::chat_completion(const ChatCompl
     auto stream = start_chat_stream(impl_->engine, std::move(*prepared));
     if (!stream) return std::move(stream).error();
     ChatResponseFolder folder;
+    CancelPoll poll;
     for (;;) {
         ChatCompletionStream::Item item = cancelled ? (*stream)->next(kCancelPoll) : (*stream)->next();
         switch (item.kind) {
             case ChatCompletionStream::Item::Kind::Chunk:
                 folder.add(item.chunk);
-                continue;
+                if (!poll.due()) continue;
+                [[fallthrough]];  // chunks may arrive faster than the poll interval: check here too
             case ChatCompletionStream::Item::Kind::Pending:
                 if (cancelled && cancelled()) {
                     (*stream)->cancel();
@@ -149,12 +165,14 @@ ApiResult<CompletionResponse> OpenAIAdapter::completion(const CompletionRequest&
     auto stream = start_completion_stream(impl_->engine, std::move(*prepared));
     if (!stream) return std::move(stream).error();
     CompletionResponseFolder folder;
+    CancelPoll poll;
     for (;;) {
         CompletionStream::Item item = cancelled ? (*stream)->next(kCancelPoll) : (*stream)->next();
         switch (item.kind) {
             case CompletionStream::Item::Kind::Chunk:
                 folder.add(item.chunk);
-                continue;
+                if (!poll.due()) continue;
+                [[fallthrough]];  // chunks may arrive faster than the poll interval: check here too
             case CompletionStream::Item::Kind::Pending:
                 if (cancelled && cancelled()) {
                     (*stream)->cancel();

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -502,6 +503,38 @@ TEST_F(OpenAIAdapterTest, AllowedToolsNarrowTheSet) {
     ASSERT_FALSE(calls.empty()) << response.dump();
     for (const Json& c : calls)
         EXPECT_EQ(c["function"]["name"], "get_time");
+}
+
+}  // namespace
+}  // namespace vela::openai
+
+namespace vela::openai {
+namespace {
+
+TEST_F(OpenAIAdapterTest, CancelCheckStopsARequestWhoseTokensKeepComing) {
+    // The tiny model decodes a token every few milliseconds, so chunks never pause for the 100 ms
+    // poll interval: the check must also run between chunks.
+    int n_checks = 0;
+    const auto started = std::chrono::steady_clock::now();
+    auto response = adapter()->chat_completion(request(R"("max_tokens":3000)"), [&] {
+        ++n_checks;
+        return std::chrono::steady_clock::now() - started > std::chrono::milliseconds(300);
+    });
+    ASSERT_FALSE(response.ok()) << "ran to the end: " << response->usage.completion_tokens << " tokens";
+    EXPECT_EQ(response.error().status, 503);
+    EXPECT_GE(n_checks, 1);
+    CompletionRequest completion;
+    completion.model = "tiny";
+    completion.prompts = {CompletionPrompt{}};
+    completion.prompts[0].text = "Once upon a time";
+    completion.max_tokens = 3000;
+    completion.ignore_eos = true;
+    const auto started_completion = std::chrono::steady_clock::now();
+    auto text = adapter()->completion(completion, [&] {
+        return std::chrono::steady_clock::now() - started_completion > std::chrono::milliseconds(300);
+    });
+    ASSERT_FALSE(text.ok()) << "ran to the end: " << text->usage.completion_tokens << " tokens";
+    EXPECT_EQ(text.error().status, 503);
 }
 
 }  // namespace
