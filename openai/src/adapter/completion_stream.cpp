@@ -23,7 +23,7 @@ struct CompletionStream::Impl {
     PreparedCompletion prep;
     std::vector<RequestHandle> handles;  // one per prompt
     int32_t n = 1;                       // choices per prompt
-    std::vector<int32_t> text_offsets;   // per choice: bytes of text so far (for legacy logprobs)
+    std::vector<int32_t> text_offsets;   // per choice: characters of text so far (legacy logprobs)
     std::vector<GenerationStats> stats;  // per choice
     std::deque<Item> queue;
     size_t next_handle = 0;
@@ -216,7 +216,7 @@ ApiResult<std::unique_ptr<CompletionStream>> start_completion_stream(std::shared
         for (size_t p = 0; p < impl->prep.prompts.size(); ++p) {
             for (int32_t c = 0; c < impl->n; ++c) {
                 const size_t i = p * static_cast<size_t>(impl->n) + static_cast<size_t>(c);
-                impl->text_offsets[i] = static_cast<int32_t>(impl->prep.prompt_texts[p].size());
+                impl->text_offsets[i] = count_characters(impl->prep.prompt_texts[p]);
                 CompletionChunk chunk = impl->chunk();
                 chunk.choices.push_back(
                     CompletionChoice{static_cast<int32_t>(i), impl->prep.prompt_texts[p], {}, {}});

@@ -67,6 +67,13 @@ LogprobEntry chat_logprob(const Tokenizer& tokenizer, const TokenLogprob& logpro
     return entry;
 }
 
+int32_t count_characters(std::string_view text) {
+    int32_t n = 0;
+    for (const char c : text)
+        n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;  // every byte but continuations
+    return n;
+}
+
 int32_t append_legacy_logprobs(const Tokenizer& tokenizer, std::span<const TokenLogprob> logprobs,
                                int32_t text_offset, CompletionLogprobs& out) {
     for (const TokenLogprob& lp : logprobs) {
@@ -78,7 +85,7 @@ int32_t append_legacy_logprobs(const Tokenizer& tokenizer, std::span<const Token
             top.emplace_back(sanitize_utf8(tokenizer.token_bytes(t.token)), t.logprob);
         out.top_logprobs.push_back(std::move(top));
         out.text_offset.push_back(text_offset);
-        text_offset += static_cast<int32_t>(bytes.size());
+        text_offset += count_characters(bytes);
     }
     return text_offset;
 }

@@ -23,8 +23,12 @@ std::string sanitize_utf8(std::string_view bytes);
 /// One generated token in the chat shape.
 LogprobEntry chat_logprob(const Tokenizer& tokenizer, const TokenLogprob& logprob);
 
-/// Appends `logprobs` to legacy logprobs `out`, the first token starting at byte `text_offset` of the
-/// choice's text; returns the offset after the last one.
+/// Characters (code points) in UTF-8 `text`: what legacy `text_offset` counts, as OpenAI and vLLM do.
+/// A character split across tokens counts once, with the token holding its first byte.
+int32_t count_characters(std::string_view text);
+
+/// Appends `logprobs` to legacy logprobs `out`, the first token starting at character `text_offset` of
+/// the choice's text; returns the offset after the last one.
 int32_t append_legacy_logprobs(const Tokenizer& tokenizer, std::span<const TokenLogprob> logprobs,
                                int32_t text_offset, CompletionLogprobs& out);
 
