@@ -115,7 +115,7 @@ struct ChatCompletionStream::Impl {
         }
         push_events(index, parsers[i]->feed(ev.text, static_cast<int32_t>(ev.token_ids.size())));
         if (!ev.finish_reason) return;
-        push_events(index, parsers[i]->finish());
+        push_events(index, parsers[i]->finish(ev.finish_reason->kind == FinishReason::Kind::Length));
         const ChoiceFinishReason reason = ev.finish_reason->kind == FinishReason::Kind::Length
                                               ? ChoiceFinishReason::Length
                                           : parsers[i]->has_tool_calls() ? ChoiceFinishReason::ToolCalls

@@ -58,9 +58,9 @@ std::vector<ParseEvent> ChoiceParser::feed(std::string_view text, int32_t n_toke
     return out;
 }
 
-std::vector<ParseEvent> ChoiceParser::finish() {
+std::vector<ParseEvent> ChoiceParser::finish(bool truncated) {
     std::vector<ParseEvent> raw = parser_.feed(filter_.finish());
-    for (ParseEvent& e : parser_.finish())
+    for (ParseEvent& e : parser_.finish(truncated))
         append_merged(raw, std::move(e));
     if (n_pending_tokens_ > 0 && (pending_after_reasoning_ || pending_has_marker())) {
         n_reasoning_tokens_ += n_pending_tokens_;

@@ -42,8 +42,8 @@ class ChoiceParser {
     explicit ChoiceParser(ChoiceParserOptions options);
     /// The events for the next piece of text, produced by `n_tokens` generated tokens.
     std::vector<ParseEvent> feed(std::string_view text, int32_t n_tokens);
-    /// The events that end the choice.
-    std::vector<ParseEvent> finish();
+    /// The events that end the choice; `truncated` when it stopped at max_tokens (see OutputParser).
+    std::vector<ParseEvent> finish(bool truncated = false);
     /// Tokens counted as reasoning so far.
     int32_t reasoning_tokens() const { return n_reasoning_tokens_; }
     /// True once a tool call has begun.

@@ -32,9 +32,18 @@ std::vector<ParseEvent> OutputParser::feed(std::string_view text) {
     return events_.take(false);
 }
 
-std::vector<ParseEvent> OutputParser::finish() {
+std::vector<ParseEvent> OutputParser::finish(bool truncated) {
     if (finished_) return {};
     drain();
+    if (truncated && mode_ == Mode::Region && !region_bare_) {
+        // Cut off inside call markup: a complete call still counts; an unfinished one is not content.
+        if (!call_.committed && call_.has_name && call_.args_done && call_.args_valid) commit();
+        end_open_call();
+        raw_.clear();
+        region_.reset();
+        mode_ = Mode::Content;
+    }
+    if (truncated && mode_ == Mode::Content && held_.size() >= 2) held_.clear();
     while (mode_ == Mode::Region) {
         end_open_call();  // a committed call cut off mid-way ends here
         if (!raw_.empty() || call_.has_name || call_.args_begun) {
@@ -170,6 +179,7 @@ void OutputParser::start_region(std::string_view marker, bool bare) {
     mode_ = Mode::Region;
     n_backticks_ = 0;  // a backtick run does not continue across a call
     region_ = options_.tool_format->make_region(bare);
+    region_bare_ = bare;
     raw_.assign(marker);
     region_committed_ = false;
     call_ = PendingCall{};

@@ -17,7 +17,11 @@
 // that is then cut off or malformed ends with arguments_valid = false, as OpenAI's own truncated calls
 // do. With stream_arguments off a call commits only once complete, and anything incomplete or
 // malformed is released as content. At finish(), held marker prefixes are released as text of the
-// current kind, and a complete call whose closing marker never came counts as a call.
+// current kind, and a complete call whose closing marker never came counts as a call. When the output
+// was cut off (finish(true): max_tokens), unfinished markup is not malformed text: a call region that
+// opened at a real marker ends as a call if its name and arguments were complete and is dropped
+// otherwise, and a held marker prefix of two or more bytes is dropped, so call markup never reaches
+// content.
 #pragma once
 
 #include <array>
@@ -55,7 +59,7 @@ class OutputParser final : private CallBuilder {
     /// Parses the next piece of text.
     std::vector<ParseEvent> feed(std::string_view text);
     /// Ends the output: releases held text, ends an open call. Later calls return nothing.
-    std::vector<ParseEvent> finish();
+    std::vector<ParseEvent> finish(bool truncated = false);
 
   private:
     enum class Mode : uint8_t { Content, Reasoning, Region };
@@ -115,6 +119,7 @@ class OutputParser final : private CallBuilder {
     PendingCall call_;
     int32_t n_calls_ = 0;
     bool finished_ = false;
+    bool region_bare_ = false;  // the current region opened at markerless JSON, not at a marker
 };
 
 }  // namespace vela::openai

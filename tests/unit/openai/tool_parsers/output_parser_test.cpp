@@ -103,6 +103,47 @@ TEST(OutputParser, EndsACutOffCallAsInvalidAndReleasesAnUncommittedOne) {
     }
 }
 
+TEST(OutputParser, OutputCutOffInsideCallMarkupNeverBecomesContent) {
+    for (const bool stream_arguments : {true, false}) {
+        SCOPED_TRACE(stream_arguments ? "streamed arguments" : "whole calls");
+        {  // the closing tag was cut: the call is complete and counts
+            OutputParser parser(options_for("hermes", stream_arguments));
+            auto events = parser.feed(R"(Hi<tool_call>{"name": "f", "arguments": {"a": 1}}</tool_)");
+            auto tail = parser.finish(true);
+            events.insert(events.end(), tail.begin(), tail.end());
+            const auto out = fold(events);
+            ASSERT_EQ(out.tool_calls.size(), 1u);
+            EXPECT_EQ(out.tool_calls[0].name, "f");
+            EXPECT_EQ(out.tool_calls[0].arguments, R"({"a": 1})");
+            EXPECT_TRUE(out.tool_calls[0].arguments_valid);
+            EXPECT_EQ(out.content, "Hi");
+        }
+        {  // cut before the name was complete: nothing of the markup is content
+            OutputParser parser(options_for("hermes", stream_arguments));
+            auto events = parser.feed("Hi<tool_call> {\n\"na");
+            auto tail = parser.finish(true);
+            events.insert(events.end(), tail.begin(), tail.end());
+            const auto out = fold(events);
+            EXPECT_TRUE(out.tool_calls.empty());
+            EXPECT_EQ(out.content, "Hi");
+        }
+        {  // cut inside the start marker
+            OutputParser parser(options_for("hermes", stream_arguments));
+            auto events = parser.feed("Hi <tool_ca");
+            auto tail = parser.finish(true);
+            events.insert(events.end(), tail.begin(), tail.end());
+            EXPECT_EQ(fold(events).content, "Hi ");
+        }
+        {  // the same text ending naturally is malformed markup and comes back whole
+            OutputParser parser(options_for("hermes", stream_arguments));
+            auto events = parser.feed("Hi <tool_ca");
+            auto tail = parser.finish(false);
+            events.insert(events.end(), tail.begin(), tail.end());
+            EXPECT_EQ(fold(events).content, "Hi <tool_ca");
+        }
+    }
+}
+
 TEST(OutputParser, KeepsUtf8CharactersWholeAcrossFeeds) {
     OutputParser parser(options_for("hermes"));
     const std::string text = "é中😀";
