@@ -28,46 +28,20 @@ http::Response chat_completions(RouteContext& ctx, const http::Request& http_req
         return *refused;
     }
     openai::OpenAIAdapter& adapter = *admitted.model->adapter;
-    if (request.stream) {
-        auto stream = adapter.chat_completion_stream(request);
-        if (!stream) {
-            ctx.metrics.record_rejected(admitted.model->id, "invalid");
-            return api_error_response(api_error_from(stream.error()));
-        }
-        http::Response response;
-        response.content_type = "text/event-stream";
-        response.headers = http::sse_headers();
-        response.stream = sse_body(ctx, std::move(admitted), std::move(*stream));
-        return response;
-    }
-    // Not streamed: the stream is run here and folded (as the adapter's own non-streamed call does), so
-    // a client that leaves cancels the generation between any two tokens.
-    request.stream = true;
-    request.stream_options = openai::StreamOptions{true, std::nullopt};
-    auto stream = adapter.chat_completion_stream(request);
-    if (!stream) {
-        ctx.metrics.record_rejected(admitted.model->id, "invalid");
-        return api_error_response(api_error_from(stream.error()));
-    }
-    openai::ChatResponseFolder folder;
-    const FoldOutcome outcome =
-        fold_stream(**stream, folder, [&] { return http_request.client_gone() || ctx.tracker.cancelling(); });
-    stream->reset();
-    if (outcome.cancelled || outcome.error) {
-        ctx.metrics.record_request_end(admitted.model->id,
-                                       std::chrono::duration<double>(Clock::now() - arrived).count(),
-                                       outcome.cancelled ? "abort" : "error");
-        if (outcome.error) return api_error_response(api_error_from(*outcome.error));
-        return api_error_response(make_api_error(
-            ApiErrorKind::ShuttingDown, ctx.tracker.cancelling()
-                                            ? "the server is shutting down; the request was cancelled"
-                                            : "the client closed the connection; the request was cancelled"));
-    }
-    const auto result = folder.response();
-    const std::string finish =
-        result.choices.empty() ? "stop" : openai::to_string(result.choices.front().finish_reason);
-    record_usage_metrics(ctx, admitted, result.usage, n_choices, finish);
-    return http::Response::json(openai::to_json(result));
+    const bool streamed = request.stream;
+    return answer_generation<openai::ChatResponseFolder>(
+        ctx, http_request, std::move(admitted), arrived, n_choices, streamed,
+        [&](bool as_stream) {
+            if (!as_stream) {  // folded here: the usage chunk carries the usage
+                request.stream = true;
+                request.stream_options = openai::StreamOptions{true, std::nullopt};
+            }
+            return adapter.chat_completion_stream(request);
+        },
+        [](const openai::ChatCompletionResponse& r) {
+            return r.choices.empty() ? std::string("stop")
+                                     : openai::to_string(r.choices.front().finish_reason);
+        });
 }
 
 }  // namespace

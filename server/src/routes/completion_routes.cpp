@@ -20,47 +20,21 @@ http::Response completions(RouteContext& ctx, const http::Request& http_request)
         return *refused;
     }
     openai::OpenAIAdapter& adapter = *admitted.model->adapter;
-    if (request.stream) {
-        auto stream = adapter.completion_stream(request);
-        if (!stream) {
-            ctx.metrics.record_rejected(admitted.model->id, "invalid");
-            return api_error_response(api_error_from(stream.error()));
-        }
-        http::Response response;
-        response.content_type = "text/event-stream";
-        response.headers = http::sse_headers();
-        response.stream = sse_body(ctx, std::move(admitted), std::move(*stream));
-        return response;
-    }
-    // Not streamed: the stream is run here and folded (as the adapter's own non-streamed call does), so
-    // a client that leaves cancels the generation between any two tokens.
-    request.stream = true;
-    request.stream_options = openai::StreamOptions{true, std::nullopt};
-    auto stream = adapter.completion_stream(request);
-    if (!stream) {
-        ctx.metrics.record_rejected(admitted.model->id, "invalid");
-        return api_error_response(api_error_from(stream.error()));
-    }
-    openai::CompletionResponseFolder folder;
-    const FoldOutcome outcome =
-        fold_stream(**stream, folder, [&] { return http_request.client_gone() || ctx.tracker.cancelling(); });
-    stream->reset();
-    if (outcome.cancelled || outcome.error) {
-        ctx.metrics.record_request_end(admitted.model->id,
-                                       std::chrono::duration<double>(Clock::now() - arrived).count(),
-                                       outcome.cancelled ? "abort" : "error");
-        if (outcome.error) return api_error_response(api_error_from(*outcome.error));
-        return api_error_response(make_api_error(
-            ApiErrorKind::ShuttingDown, ctx.tracker.cancelling()
-                                            ? "the server is shutting down; the request was cancelled"
-                                            : "the client closed the connection; the request was cancelled"));
-    }
-    const auto result = folder.response();
-    const std::string finish = result.choices.empty() || !result.choices.front().finish_reason
-                                   ? "stop"
-                                   : openai::to_string(*result.choices.front().finish_reason);
-    record_usage_metrics(ctx, admitted, result.usage, n_choices, finish);
-    return http::Response::json(openai::to_json(result));
+    const bool streamed = request.stream;
+    return answer_generation<openai::CompletionResponseFolder>(
+        ctx, http_request, std::move(admitted), arrived, n_choices, streamed,
+        [&](bool as_stream) {
+            if (!as_stream) {  // folded here: the usage chunk carries the usage
+                request.stream = true;
+                request.stream_options = openai::StreamOptions{true, std::nullopt};
+            }
+            return adapter.completion_stream(request);
+        },
+        [](const openai::CompletionResponse& r) {
+            return r.choices.empty() || !r.choices.front().finish_reason
+                       ? std::string("stop")
+                       : openai::to_string(*r.choices.front().finish_reason);
+        });
 }
 
 }  // namespace

@@ -159,4 +159,44 @@ http::StreamBody sse_body(RouteContext& ctx, AdmittedRequest admitted, std::uniq
     };
 }
 
+/// Answers an admitted generation request. Streamed: SSE chunks as they come. Not streamed: the stream is
+/// run here and folded into one JSON answer (as the adapter's own non-streamed call does), so a client
+/// that leaves cancels the generation between any two tokens. `open(streamed)` starts the adapter's
+/// stream (with include_usage when it is to be folded); `finish_of(response)` names how the first
+/// choice ended, for the metrics.
+template <class Folder, class Open, class FinishOf>
+http::Response answer_generation(RouteContext& ctx, const http::Request& http_request,
+                                 AdmittedRequest admitted, Clock::time_point arrived, int32_t n_choices,
+                                 bool streamed, const Open& open, const FinishOf& finish_of) {
+    auto stream = open(streamed);
+    if (!stream) {
+        ctx.metrics.record_rejected(admitted.model->id, "invalid");
+        return api_error_response(api_error_from(stream.error()));
+    }
+    if (streamed) {
+        http::Response response;
+        response.content_type = "text/event-stream";
+        response.headers = http::sse_headers();
+        response.stream = sse_body(ctx, std::move(admitted), std::move(*stream));
+        return response;
+    }
+    Folder folder;
+    const FoldOutcome outcome =
+        fold_stream(**stream, folder, [&] { return http_request.client_gone() || ctx.tracker.cancelling(); });
+    stream->reset();
+    if (outcome.cancelled || outcome.error) {
+        ctx.metrics.record_request_end(admitted.model->id,
+                                       std::chrono::duration<double>(Clock::now() - arrived).count(),
+                                       outcome.cancelled ? "abort" : "error");
+        if (outcome.error) return api_error_response(api_error_from(*outcome.error));
+        return api_error_response(make_api_error(
+            ApiErrorKind::ShuttingDown, ctx.tracker.cancelling()
+                                            ? "the server is shutting down; the request was cancelled"
+                                            : "the client closed the connection; the request was cancelled"));
+    }
+    const auto result = folder.response();
+    record_usage_metrics(ctx, admitted, result.usage, n_choices, finish_of(result));
+    return http::Response::json(openai::to_json(result));
+}
+
 }  // namespace vela::server
