@@ -234,6 +234,22 @@ TEST_F(ConstrainedDecoding, StrictToolUnderAutoGetsValidArguments) {
     ASSERT_EQ(choices.size(), static_cast<size_t>(kChoicesPerRequest));
     EXPECT_GE(check_complete_calls(choices, schemas, {"get_weather", "get_time"}), choices.size() / 2);
 
+    // parallel_tool_calls false: the turn ends right after the first call, with finish_reason tool_calls.
+    const std::vector<Json> single =
+        generate("\"tools\":" + tools.dump() + R"(,"tool_choice":"auto","parallel_tool_calls":false)" +
+                     R"(,"max_tokens":120)" + bias,
+                 kChoicesPerRequest);
+    int n_single_calls = 0;
+    for (const Json& choice : single) {
+        const Json calls = choice["message"].value("tool_calls", Json::array());
+        EXPECT_LE(calls.size(), 1u) << choice.dump();
+        if (calls.empty()) continue;
+        ++n_single_calls;
+        EXPECT_EQ(choice["finish_reason"], "tool_calls") << choice.dump();
+    }
+    EXPECT_GE(check_complete_calls(single, schemas, {"get_weather", "get_time"}), single.size() / 2);
+    EXPECT_GT(n_single_calls, 0);
+
     // Control: the same requests without strict leave the arguments to the random model, and they
     // do not validate (so the checks above can fail).
     const std::vector<Json> loose =

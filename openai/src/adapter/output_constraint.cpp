@@ -336,7 +336,7 @@ ApiResult<TokenConstraintFactory> make_output_constraint(const ConstraintContext
     auto compiled = grammar::CompiledGrammar::compile(b.finish_with(**rest));
     if (!compiled) return schema_error(compiled.error(), "tools");
     auto factory = grammar::make_lazy_grammar_constraint(ctx.vocabulary, std::move(*compiled), g.triggers(),
-                                                         "strict tools");
+                                                         "strict tools", !r.parallel_tool_calls);
     if (!factory) return schema_error(factory.error(), "tools");
     return std::move(*factory);
 }

@@ -140,10 +140,11 @@ void clear_bit(std::span<uint32_t> mask, TokenId t) {
 
 class LazyGrammarConstraint : public TokenConstraint {
   public:
-    LazyGrammarConstraint(std::shared_ptr<LazyShared> shared, std::string description)
+    LazyGrammarConstraint(std::shared_ptr<LazyShared> shared, std::string description, bool once)
         : shared_(std::move(shared)),
           matcher_(shared_->cache().grammar()),
-          description_(std::move(description)) {}
+          description_(std::move(description)),
+          once_(once) {}
 
     void fill_allowed(std::span<uint32_t> allowed) override {
         const VocabularyIndex& vocab = *shared_->cache().vocabulary();
@@ -154,7 +155,7 @@ class LazyGrammarConstraint : public TokenConstraint {
             return;
         }
         shared_->cache().fill(matcher_, allowed);
-        if (!matcher_.can_end()) return;
+        if (!matcher_.can_end() || once_) return;  // with once_, leaving the grammar means ending
         // Tokens that leave the grammar: their first byte (or the special token) is not readable.
         std::array<bool, 256> reads{};
         for (uint32_t b = 0; b < 256; ++b) {
@@ -229,6 +230,7 @@ class LazyGrammarConstraint : public TokenConstraint {
     std::shared_ptr<LazyShared> shared_;
     GrammarMatcher matcher_;
     std::string description_;
+    bool once_ = false;  // the grammar is used once: after it, only the end of generation
     bool constrained_ = false;
     uint32_t state_ = 0;  // trigger automaton state in free mode
 };
@@ -237,7 +239,8 @@ class LazyGrammarConstraint : public TokenConstraint {
 
 Result<TokenConstraintFactory> make_lazy_grammar_constraint(std::shared_ptr<const VocabularyIndex> vocabulary,
                                                             std::shared_ptr<const CompiledGrammar> grammar,
-                                                            LazyTriggers triggers, std::string description) {
+                                                            LazyTriggers triggers, std::string description,
+                                                            bool once) {
     if (!vocabulary || !grammar)
         return Error{Errc::InvalidArgument, "a lazy grammar constraint needs a vocabulary and a grammar"};
     if (triggers.texts.empty() && triggers.tokens.empty()) {
@@ -255,8 +258,8 @@ Result<TokenConstraintFactory> make_lazy_grammar_constraint(std::shared_ptr<cons
     auto cache = std::make_shared<TokenMaskCache>(std::move(grammar), std::move(vocabulary));
     auto shared = std::make_shared<LazyShared>(std::move(cache), triggers);
     return TokenConstraintFactory(
-        [shared, description = std::move(description)]() -> std::unique_ptr<TokenConstraint> {
-            return std::make_unique<LazyGrammarConstraint>(shared, description);
+        [shared, description = std::move(description), once]() -> std::unique_ptr<TokenConstraint> {
+            return std::make_unique<LazyGrammarConstraint>(shared, description, once);
         });
 }
 

@@ -9,6 +9,8 @@
 // a token must be read whole by the grammar; once the grammar can end, a token whose first byte the
 // grammar cannot read instead returns to free mode (so after "</tool_call>" the model may write text,
 // open another call or stop). End of generation is allowed in free mode and wherever the grammar can end.
+// With `once` (parallel_tool_calls false) the grammar is used a single time: once it can end, only its
+// own continuations and the end of generation are allowed, so the turn ends with that one call.
 #pragma once
 
 #include <memory>
@@ -28,6 +30,7 @@ struct LazyTriggers {
 /// A factory of lazy constraints: free text, then `grammar` from right after a trigger.
 Result<TokenConstraintFactory> make_lazy_grammar_constraint(std::shared_ptr<const VocabularyIndex> vocabulary,
                                                             std::shared_ptr<const CompiledGrammar> grammar,
-                                                            LazyTriggers triggers, std::string description);
+                                                            LazyTriggers triggers, std::string description,
+                                                            bool once = false);
 
 }  // namespace vela::grammar

@@ -75,13 +75,13 @@ bool allowed(const std::vector<uint32_t>& mask, TokenId t) {
     return (mask[t >> 5] >> (t & 31)) & 1u;
 }
 
-std::unique_ptr<TokenConstraint> make(LazyTriggers triggers) {
+std::unique_ptr<TokenConstraint> make(LazyTriggers triggers, bool once = false) {
     // The grammar: {"k":1} then "\n</tool_call>".
     GrammarBuilder b;
     JsonGrammarBlocks json(b, 0);
     ExprId call = b.sequence({json.fixed_object({{"k", b.literal("1")}}), b.literal("\n</tool_call>")});
     auto g = testing::compile_root(b, call);
-    auto factory = make_lazy_grammar_constraint(vocab().index, g, std::move(triggers), "strict tool");
+    auto factory = make_lazy_grammar_constraint(vocab().index, g, std::move(triggers), "strict tool", once);
     EXPECT_TRUE(factory.ok()) << (factory.ok() ? "" : factory.error().message());
     return (*factory)();
 }
@@ -115,6 +115,18 @@ TEST(LazyGrammarConstraint, FreeTextThenGrammarThenFreeText) {
     ASSERT_TRUE(c->accept(id("ok <tool_call>")));  // a second call
     EXPECT_FALSE(c->can_end());
     EXPECT_FALSE(c->accept(id("a")));
+}
+
+TEST(LazyGrammarConstraint, OnceEndsTheTurnAfterTheGrammar) {
+    auto c = make({.texts = {"<tool_call>"}}, /*once=*/true);
+    auto m = mask_of(*c);
+    EXPECT_TRUE(allowed(m, id("a")));  // free text before the call, as without once
+    for (const char* piece : {"<tool_call>{", "\"", "k", "\"", ":", "1", "}", "\n</tool_call>"})
+        ASSERT_TRUE(c->accept(id(piece))) << piece;
+    EXPECT_TRUE(c->can_end());
+    m = mask_of(*c);  // the grammar is complete and allows nothing more: only the end remains
+    for (TokenId t = 0; t < vocab().index->vocab_size(); ++t)
+        EXPECT_FALSE(allowed(m, t)) << t;
 }
 
 TEST(LazyGrammarConstraint, TriggerInsideATokenAndTriggerTokens) {
